@@ -3,20 +3,35 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
+RUN_SECONDS ?= 20
 
 .PHONY: run test deps build bench clean postgres-start postgres-stop
 
 ## make run: install what is missing, build, run the quickstart on the embedded simulator.
 run: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product bfxrun
-	$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun version
+	$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun run examples/quickstart.yaml --duration $(RUN_SECONDS) --summary-interval 4
 
 ## make test: install what is missing, build, start PostgreSQL on loopback, run all tests.
+## Each test module runs in its own process, one after the other: a crash stays attributable to
+## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
+TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests BfxRuntimeTests BfxConsoleTests
 test: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
-	BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) \
-	BFX_SHARED_DIR=$$(cd .. && pwd)/shared \
-	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
+	log=$$(mktemp); failed=""; \
+	for m in $(TEST_MODULES); do \
+	  echo "=== $$m"; \
+	  $(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build --filter "^$$m\." 2>&1 | tee -a "$$log"; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || failed="$$failed $$m"; \
+	done; \
+	passed=$$(grep -cE '^✔ Test .* passed after' "$$log"); \
+	nfailed=$$(grep -cE '^✘ Test .* failed after' "$$log"); \
+	rm -f "$$log"; \
+	if [ -n "$$failed" ]; then echo "FAILED test modules:$$failed"; \
+	  [ "$$nfailed" -gt 0 ] || nfailed=$$(echo $$failed | wc -w); fi; \
+	echo "tests: $$passed passed, $$nfailed failed"; \
+	[ -z "$$failed" ]
 
 deps:
 	@scripts/ensure-deps.sh
@@ -24,9 +39,10 @@ deps:
 build: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 
-## make bench: ordo-one/benchmark suites (see docs/performance.md).
+## make bench: ordo-one/benchmark suites, then the peer comparison against bitfinex-api-py and
+## ccxt on the loopback simulator (< 20 min on 2 cores; see docs/performance.md).
 bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	SWIFT=$(SWIFT) scripts/bench.sh
 
 postgres-start:
 	@scripts/postgres.sh start

@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,7 +106,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -117,7 +121,9 @@ let package = Package(
         .target(
             name: "BfxConsole",
             dependencies: [
+                "BfxRuntime",
                 "CEditLine",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,13 +147,23 @@ let package = Package(
             name: "BfxSimulatorTests",
             dependencies: [
                 "BfxSimulator",
+                "BfxProtocol",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BfxClientTests", dependencies: ["BfxClient", "BfxSimulator", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
-        .testTarget(name: "BfxRuntimeTests", dependencies: ["BfxRuntime"], swiftSettings: swiftSettings),
-        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BfxRuntimeTests",
+            dependencies: [
+                "BfxRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxRuntime", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+// Benchmarks for bfxkit, kept in a separate package so the main build never compiles the
+// benchmark framework. Run: cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
+import PackageDescription
+
+// The root package is referenced by path, so its identity is its directory name ("main" in the
+// shared work tree, something else in a fresh clone): derive it instead of hard-coding it.
+let root = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "main").lowercased()
+
+let package = Package(
+    name: "bfxkit-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ProtocolBenchmarks",
+            dependencies: [
+                .product(name: "BfxProtocol", package: root),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "ProtocolBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
+            name: "NonceBenchmarks",
+            dependencies: [
+                .product(name: "BfxNonce", package: root),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "NonceBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)

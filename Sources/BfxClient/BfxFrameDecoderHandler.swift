@@ -1,0 +1,59 @@
+import BfxProtocol
+import NIOCore
+
+/// Decodes each WebSocket text message into a typed ``BfxProtocol/Frame`` with the connection's
+/// ``BfxProtocol/FrameDecoder`` (which keeps the chanId → channel-kind registry of this socket).
+///
+/// A message that does not decode is not fatal: it is reported downstream as a
+/// ``MalformedFrameError`` through `errorCaught` (with the chanId if one can be read from the
+/// prefix) and the connection carries on.
+final class BfxFrameDecoderHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = Frame
+
+    private var decoder = FrameDecoder()
+
+    init() {}
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = Self.unwrapInboundIn(data)
+        let result: Result<Frame, FrameDecodingError> = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(FrameDecodingError) -> Frame in try decoder.decode(bytes) }
+        }
+        switch result {
+        case .success(let frame):
+            context.fireChannelRead(Self.wrapInboundOut(frame))
+        case .failure(let error):
+            context.fireErrorCaught(MalformedFrameError(underlying: error, chanId: Self.leadingChanId(buffer)))
+        }
+    }
+}
+
+extension BfxFrameDecoderHandler {
+    /// Reads `chanId` from a frame that starts like `[123,` (best effort; `nil` otherwise).
+    static func leadingChanId(_ buffer: ByteBuffer) -> Int64? {
+        buffer.withUnsafeReadableBytes { bytes -> Int64? in
+            var i = 0
+            while i < bytes.count, bytes[i] == UInt8(ascii: " ") { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { return nil }
+            i += 1
+            var value: Int64 = 0
+            var digits = 0
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), digits < 18 {
+                value = value * 10 + Int64(bytes[i] - UInt8(ascii: "0"))
+                digits += 1
+                i += 1
+            }
+            return digits > 0 ? value : nil
+        }
+    }
+}
+
+/// A WebSocket message that could not be decoded (the connection stays up).
+struct MalformedFrameError: Error, CustomStringConvertible {
+    /// The decoder's error, with the offending bytes.
+    let underlying: FrameDecodingError
+    /// The channel it appears to belong to, if its prefix was readable.
+    let chanId: Int64?
+    var description: String { "malformed frame (chanId \(chanId.map(String.init) ?? "?")): \(underlying)" }
+}

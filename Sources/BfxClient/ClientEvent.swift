@@ -1,0 +1,86 @@
+/// Client-level events: connection lifecycle, server notices and integrity incidents. Observe
+/// them through ``BfxClient/events``; they are also logged and counted.
+public enum ClientEvent: Sendable {
+    /// A pooled connection changed state.
+    case connectionState(connection: Int, state: ConnectionState)
+    /// A connection was closed (by the peer or by the client) for `reason`.
+    case connectionClosed(connection: Int, reason: CloseReason)
+    /// A reconnect attempt is scheduled after `delay`.
+    case reconnectScheduled(connection: Int, attempt: Int, delay: Duration)
+    /// The reconnect policy gave up on a connection.
+    case gaveUp(connection: Int, reason: String)
+    /// Info 20051: the server is restarting; the connection reconnects at once.
+    case serverRestart(connection: Int)
+    /// Info 20060 (`true`) / 20061 (`false`): maintenance started / ended.
+    case maintenance(connection: Int, active: Bool)
+    /// A data integrity incident and what was done about it.
+    case integrity(IntegrityEvent)
+    /// A subscription failed permanently (for example an unknown symbol).
+    case subscriptionFailed(SubscriptionID, ChannelSpec, SubscriptionError)
+}
+
+/// A detected data-integrity incident on one subscription (or connection) and the recovery taken.
+public struct IntegrityEvent: Sendable, Hashable, CustomStringConvertible {
+    /// What was detected.
+    public enum Kind: Sendable, Hashable {
+        /// A book's checksum differs from the server's `cs`: the local book diverged. The channel
+        /// is resubscribed and rebuilt from a fresh snapshot.
+        case checksumMismatch(server: Int32, local: Int32)
+        /// A sequence number was skipped (SEQ_ALL): a message was lost. The channel whose message
+        /// revealed the gap is resubscribed; other books are guarded by their checksums.
+        case sequenceGap(expected: Int64, received: Int64)
+        /// Trades may have been missed while disconnected: the fresh snapshot does not reach back
+        /// to the last trade seen. Fetch `lastSeenID+1 ..< firstRecoveredID` via REST if needed.
+        case tradeGap(lastSeenID: Int64, firstRecoveredID: Int64, outage: Duration)
+        /// A channel stopped receiving data and heartbeats; it is resubscribed.
+        case channelStalled(silentFor: Duration)
+        /// A frame could not be decoded; it is skipped and the affected channel resubscribed.
+        case malformedFrame(reason: String)
+    }
+
+    /// What was detected.
+    public var kind: Kind
+    /// The affected subscription, if the incident is attributable to one.
+    public var subscription: SubscriptionID?
+    /// The affected channel, if known.
+    public var channel: ChannelSpec?
+    /// The connection it happened on.
+    public var connection: Int
+
+    /// Creates an event.
+    public init(kind: Kind, subscription: SubscriptionID?, channel: ChannelSpec?, connection: Int) {
+        self.kind = kind
+        self.subscription = subscription
+        self.channel = channel
+        self.connection = connection
+    }
+
+    /// One-line summary.
+    public var description: String {
+        let target = channel.map { "\($0)" } ?? "connection \(connection)"
+        switch kind {
+        case .checksumMismatch(let server, let local): return "checksum mismatch on \(target): server \(server), local \(local); resubscribing"
+        case .sequenceGap(let expected, let received): return "sequence gap on connection \(connection): expected \(expected), got \(received) (\(target)); resubscribing"
+        case .tradeGap(let last, let first, let outage): return "possible trade gap on \(target): last seen \(last), first recovered \(first) after \(outage) outage"
+        case .channelStalled(let silent): return "\(target) silent for \(silent); resubscribing"
+        case .malformedFrame(let reason): return "malformed frame on \(target): \(reason)"
+        }
+    }
+}
+
+/// Why a subscription failed permanently.
+public struct SubscriptionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Bitfinex error code (10001 unknown pair, 10011 unknown precision, …) or 0 for client-side.
+    public var code: Int
+    /// Server or client message.
+    public var message: String
+
+    /// Creates an error.
+    public init(code: Int, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,31 @@
+import BfxProtocol
+
+/// How the router builds and updates ``BfxProtocol/OrderBook`` values for a subscription.
+extension OrderBook {
+    static func bridgeSnapshot(_ entries: [BookEntry], spec: ChannelSpec) throws -> OrderBook {
+        var book = OrderBook(precision: .aggregated, funding: spec.symbolOrKey.hasPrefix("f"), capacity: Self.capacity(spec))
+        book.applySnapshot(entries)
+        return book
+    }
+
+    static func bridgeRawSnapshot(_ entries: [RawBookEntry], spec: ChannelSpec) throws -> OrderBook {
+        var book = OrderBook(precision: .raw, funding: spec.symbolOrKey.hasPrefix("f"), capacity: Self.capacity(spec))
+        book.applySnapshot(entries)
+        return book
+    }
+
+    mutating func bridgeApply(_ entry: BookEntry) throws {
+        apply(entry)
+    }
+
+    mutating func bridgeApply(_ entry: RawBookEntry) throws {
+        apply(entry)
+    }
+
+    private static func capacity(_ spec: ChannelSpec) -> Int {
+        switch spec {
+        case .book(_, _, _, let length), .rawBook(_, let length): min(max(length + 4, 8), 512)
+        default: 32
+        }
+    }
+}

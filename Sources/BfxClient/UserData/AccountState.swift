@@ -1,0 +1,311 @@
+import BfxProtocol
+
+/// The account as the authenticated stream describes it: open orders (by ID, with a CID index),
+/// positions, wallets, balance, margin, funding offers/credits/loans and recent own trades.
+///
+/// A pure value built from channel-0 snapshots and deltas; every `apply…` returns the
+/// ``AccountChange``s it caused, in order. ``UserDataClient`` keeps one current copy that is
+/// queryable at any time; this type is also what reconciliation diffs.
+public struct AccountState: Sendable, Equatable {
+    /// Identifies a wallet: type (`exchange`, `margin`, `funding`) and currency.
+    public struct WalletKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+        /// `exchange`, `margin` or `funding`.
+        public var type: String
+        /// Currency code, e.g. `USD`.
+        public var currency: String
+
+        /// Creates a key.
+        public init(type: String, currency: String) {
+            self.type = type
+            self.currency = currency
+        }
+
+        /// `type:currency`.
+        public var description: String { "\(type):\(currency)" }
+
+        /// Orders by type, then currency.
+        public static func < (lhs: WalletKey, rhs: WalletKey) -> Bool {
+            (lhs.type, lhs.currency) < (rhs.type, rhs.currency)
+        }
+    }
+
+    /// Open orders by order ID.
+    public private(set) var orders: [Int64: Order] = [:]
+    /// Open order IDs by client order ID.
+    public private(set) var orderIDsByCID: [Int64: Int64] = [:]
+    /// Open positions by symbol.
+    public private(set) var positions: [String: Position] = [:]
+    /// Wallets by type and currency.
+    public private(set) var wallets: [WalletKey: Wallet] = [:]
+    /// Latest `bu` (assets under management).
+    public private(set) var balance: BalanceInfo?
+    /// Latest `miu` base margin info.
+    public private(set) var marginBase: MarginInfo?
+    /// Latest `miu` per-symbol margin info.
+    public private(set) var marginBySymbol: [String: MarginInfo] = [:]
+    /// Active funding offers by ID.
+    public private(set) var fundingOffers: [Int64: FundingOffer] = [:]
+    /// Active funding credits by ID.
+    public private(set) var fundingCredits: [Int64: FundingCredit] = [:]
+    /// Active funding loans by ID.
+    public private(set) var fundingLoans: [Int64: FundingLoan] = [:]
+    /// Most recent own trades (oldest first), at most `recentTradesCapacity`; `tu` replaces `te`.
+    public private(set) var recentTrades: [AccountTrade] = []
+    /// Snapshot types received since the state was created or last reset.
+    public private(set) var receivedSnapshots: Set<AccountChange.SnapshotKind> = []
+    /// Capacity of ``recentTrades``.
+    public let recentTradesCapacity: Int
+
+    /// Creates an empty state.
+    public init(recentTradesCapacity: Int = 1_000) {
+        self.recentTradesCapacity = max(0, recentTradesCapacity)
+    }
+
+    // MARK: Queries
+
+    /// The open order with this client order ID.
+    public func order(cid: Int64) -> Order? {
+        orderIDsByCID[cid].flatMap { orders[$0] }
+    }
+
+    /// The wallet of this type and currency.
+    public func wallet(type: String, currency: String) -> Wallet? {
+        wallets[WalletKey(type: type, currency: currency)]
+    }
+
+    /// Whether a trade with this ID has been recorded.
+    public func hasTrade(id: Int64) -> Bool {
+        recentTrades.contains { $0.id == id }
+    }
+
+    /// Open orders sorted by ID (stable output for displays and tests).
+    public var openOrders: [Order] { orders.keys.sorted().compactMap { orders[$0] } }
+
+    // MARK: Orders
+
+    /// Replaces all open orders (`os`).
+    public mutating func applyOrderSnapshot(_ rows: [Order]) -> [AccountChange] {
+        var fresh: [Int64: Order] = [:]
+        for order in rows where Self.isOpen(order) { fresh[order.id] = order }
+        let changes = ObjectChange.diff(from: orders, to: fresh).map(AccountChange.order)
+        orders = fresh
+        orderIDsByCID = [:]
+        for order in fresh.values { if let cid = order.cid { orderIDsByCID[cid] = order.id } }
+        receivedSnapshots.insert(.orders)
+        return [.snapshot(.orders)] + changes
+    }
+
+    /// Applies `on` or `ou`. An order whose status says it is no longer open is removed.
+    public mutating func applyOrderUpsert(_ order: Order) -> [AccountChange] {
+        guard Self.isOpen(order) else { return applyOrderClose(order) }
+        let previous = orders[order.id]
+        orders[order.id] = order
+        if let cid = order.cid { orderIDsByCID[cid] = order.id }
+        if let previous {
+            return previous == order ? [] : [.order(.updated(previous: previous, current: order))]
+        }
+        return [.order(.added(order))]
+    }
+
+    /// Applies `oc`: the order left the book (cancelled or executed); `order` is its final state.
+    public mutating func applyOrderClose(_ order: Order) -> [AccountChange] {
+        orders[order.id] = nil
+        if let cid = order.cid, orderIDsByCID[cid] == order.id { orderIDsByCID[cid] = nil }
+        return [.order(.removed(order))]
+    }
+
+    // MARK: Positions
+
+    /// Replaces all positions (`ps`).
+    public mutating func applyPositionSnapshot(_ rows: [Position]) -> [AccountChange] {
+        var fresh: [String: Position] = [:]
+        for position in rows where Self.isOpen(position) { fresh[position.symbol] = position }
+        let changes = ObjectChange.diff(from: positions, to: fresh).map(AccountChange.position)
+        positions = fresh
+        receivedSnapshots.insert(.positions)
+        return [.snapshot(.positions)] + changes
+    }
+
+    /// Applies `pn`/`pu`; a `CLOSED` position is removed.
+    public mutating func applyPositionUpsert(_ position: Position) -> [AccountChange] {
+        guard Self.isOpen(position) else { return applyPositionClose(position) }
+        let previous = positions[position.symbol]
+        positions[position.symbol] = position
+        if let previous {
+            return previous == position ? [] : [.position(.updated(previous: previous, current: position))]
+        }
+        return [.position(.added(position))]
+    }
+
+    /// Applies `pc`.
+    public mutating func applyPositionClose(_ position: Position) -> [AccountChange] {
+        positions[position.symbol] = nil
+        return [.position(.removed(position))]
+    }
+
+    // MARK: Wallets, balance, margin
+
+    /// Replaces all wallets (`ws`).
+    public mutating func applyWalletSnapshot(_ rows: [Wallet]) -> [AccountChange] {
+        var fresh: [WalletKey: Wallet] = [:]
+        for wallet in rows { fresh[WalletKey(type: wallet.walletType, currency: wallet.currency)] = wallet }
+        let changes = ObjectChange.diff(from: wallets, to: fresh).map(AccountChange.wallet)
+        wallets = fresh
+        receivedSnapshots.insert(.wallets)
+        return [.snapshot(.wallets)] + changes
+    }
+
+    /// Applies `wu`.
+    public mutating func applyWalletUpdate(_ wallet: Wallet) -> [AccountChange] {
+        let key = WalletKey(type: wallet.walletType, currency: wallet.currency)
+        let previous = wallets[key]
+        wallets[key] = wallet
+        if let previous {
+            return previous == wallet ? [] : [.wallet(.updated(previous: previous, current: wallet))]
+        }
+        return [.wallet(.added(wallet))]
+    }
+
+    /// Applies `bu`.
+    public mutating func applyBalance(_ info: BalanceInfo) -> [AccountChange] {
+        balance = info
+        return [.balance(info)]
+    }
+
+    /// Applies `miu`.
+    public mutating func applyMargin(_ info: MarginInfo) -> [AccountChange] {
+        switch info {
+        case .base:
+            marginBase = info
+        case let .symbol(symbol, _, _, _, _):
+            marginBySymbol[symbol] = info
+        }
+        return [.margin(info)]
+    }
+
+    // MARK: Trades
+
+    /// Applies `te`/`tu`: records the trade (a `tu` replaces the `te` of the same ID). Returns no
+    /// change when the exact same row was already recorded (e.g. reported during reconciliation).
+    public mutating func applyTrade(_ trade: AccountTrade) -> [AccountChange] {
+        if let index = recentTrades.lastIndex(where: { $0.id == trade.id }) {
+            if recentTrades[index] == trade { return [] }
+            recentTrades[index] = trade
+            return [.trade(trade)]
+        }
+        guard recentTradesCapacity > 0 else { return [.trade(trade)] }
+        recentTrades.append(trade)
+        if recentTrades.count > recentTradesCapacity {
+            recentTrades.removeFirst(recentTrades.count - recentTradesCapacity)
+        }
+        return [.trade(trade)]
+    }
+
+    /// Applies `fte`/`ftu` (not stored; reported on the change feed only).
+    public mutating func applyFundingTrade(_ trade: AccountFundingTrade) -> [AccountChange] {
+        [.fundingTrade(trade)]
+    }
+
+    // MARK: Funding
+
+    /// Replaces all funding offers (`fos`).
+    public mutating func applyFundingOfferSnapshot(_ rows: [FundingOffer]) -> [AccountChange] {
+        var fresh: [Int64: FundingOffer] = [:]
+        for offer in rows { fresh[offer.id] = offer }
+        let changes = ObjectChange.diff(from: fundingOffers, to: fresh).map(AccountChange.fundingOffer)
+        fundingOffers = fresh
+        receivedSnapshots.insert(.fundingOffers)
+        return [.snapshot(.fundingOffers)] + changes
+    }
+
+    /// Applies `fon`/`fou`.
+    public mutating func applyFundingOfferUpsert(_ offer: FundingOffer) -> [AccountChange] {
+        let previous = fundingOffers[offer.id]
+        fundingOffers[offer.id] = offer
+        if let previous {
+            return previous == offer ? [] : [.fundingOffer(.updated(previous: previous, current: offer))]
+        }
+        return [.fundingOffer(.added(offer))]
+    }
+
+    /// Applies `foc`.
+    public mutating func applyFundingOfferClose(_ offer: FundingOffer) -> [AccountChange] {
+        fundingOffers[offer.id] = nil
+        return [.fundingOffer(.removed(offer))]
+    }
+
+    /// Replaces all funding credits (`fcs`).
+    public mutating func applyFundingCreditSnapshot(_ rows: [FundingCredit]) -> [AccountChange] {
+        var fresh: [Int64: FundingCredit] = [:]
+        for credit in rows { fresh[credit.id] = credit }
+        let changes = ObjectChange.diff(from: fundingCredits, to: fresh).map(AccountChange.fundingCredit)
+        fundingCredits = fresh
+        receivedSnapshots.insert(.fundingCredits)
+        return [.snapshot(.fundingCredits)] + changes
+    }
+
+    /// Applies `fcn`/`fcu` (`close: false`) or `fcc` (`close: true`).
+    public mutating func applyFundingCredit(_ credit: FundingCredit, close: Bool) -> [AccountChange] {
+        let previous = fundingCredits[credit.id]
+        if close {
+            fundingCredits[credit.id] = nil
+            return [.fundingCredit(.removed(credit))]
+        }
+        fundingCredits[credit.id] = credit
+        if let previous {
+            return previous == credit ? [] : [.fundingCredit(.updated(previous: previous, current: credit))]
+        }
+        return [.fundingCredit(.added(credit))]
+    }
+
+    /// Replaces all funding loans (`fls`).
+    public mutating func applyFundingLoanSnapshot(_ rows: [FundingLoan]) -> [AccountChange] {
+        var fresh: [Int64: FundingLoan] = [:]
+        for loan in rows { fresh[loan.id] = loan }
+        let changes = ObjectChange.diff(from: fundingLoans, to: fresh).map(AccountChange.fundingLoan)
+        fundingLoans = fresh
+        receivedSnapshots.insert(.fundingLoans)
+        return [.snapshot(.fundingLoans)] + changes
+    }
+
+    /// Applies `fln`/`flu` (`close: false`) or `flc` (`close: true`).
+    public mutating func applyFundingLoan(_ loan: FundingLoan, close: Bool) -> [AccountChange] {
+        let previous = fundingLoans[loan.id]
+        if close {
+            fundingLoans[loan.id] = nil
+            return [.fundingLoan(.removed(loan))]
+        }
+        fundingLoans[loan.id] = loan
+        if let previous {
+            return previous == loan ? [] : [.fundingLoan(.updated(previous: previous, current: loan))]
+        }
+        return [.fundingLoan(.added(loan))]
+    }
+
+    // MARK: Reconnect support
+
+    /// Forgets which snapshots were received (called when a new connection authenticates).
+    public mutating func resetSnapshotTracking() {
+        receivedSnapshots = []
+    }
+
+    /// Same orders, positions, wallets and funding objects (ignores balance, margin, trades and
+    /// snapshot tracking): the comparison used to check the state against a server's account.
+    public func holdingsEqual(_ other: AccountState) -> Bool {
+        orders == other.orders && positions == other.positions && wallets == other.wallets
+            && fundingOffers == other.fundingOffers && fundingCredits == other.fundingCredits
+            && fundingLoans == other.fundingLoans
+    }
+
+    /// Whether the order is still working (not executed/cancelled): the status prefix decides
+    /// (protocol reference §6.3); a missing status counts as open.
+    static func isOpen(_ order: Order) -> Bool {
+        guard let status = order.status?.uppercased() else { return true }
+        return !(status.hasPrefix("EXECUTED") || status.hasPrefix("CANCELED") || status.hasPrefix("CANCELLED")
+            || status.hasPrefix("INSUFFICIENT") || status.hasPrefix("RSN_"))
+    }
+
+    static func isOpen(_ position: Position) -> Bool {
+        position.status.uppercased() != "CLOSED"
+    }
+}

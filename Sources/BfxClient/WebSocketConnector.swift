@@ -1,0 +1,120 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+
+/// Opens one WebSocket connection: TCP (plus TLS for `wss://`), HTTP/1.1 upgrade, then installs
+/// the message pipeline supplied by the caller. The connect timeout covers all three steps.
+struct WebSocketConnector: Sendable {
+    /// Why an attempt failed (typed, with the endpoint for context).
+    struct ConnectError: Error, CustomStringConvertible {
+        let url: String
+        let reason: String
+        var description: String { "connect to \(url) failed: \(reason)" }
+    }
+
+    let maxMessageSize: Int
+    let connectTimeout: Duration
+    let tlsConfiguration: TLSConfiguration
+
+    init(maxMessageSize: Int, connectTimeout: Duration, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()) {
+        self.maxMessageSize = maxMessageSize
+        self.connectTimeout = connectTimeout
+        self.tlsConfiguration = tlsConfiguration
+    }
+
+    /// Connects to `url` on `eventLoop`; `installHandlers` runs on the event loop right after the
+    /// upgrade, with the aggregator and ``WebSocketMessageHandler`` already in place.
+    func connect(
+        to url: WebSocketURL,
+        on eventLoop: any EventLoop,
+        installHandlers: @escaping @Sendable (any Channel) throws -> Void
+    ) async throws -> any Channel {
+        let sslContext: NIOSSLContext? = url.tls ? try NIOSSLContext(configuration: tlsConfiguration) : nil
+        let maxMessageSize = self.maxMessageSize
+        let timeoutMs = max(1, connectTimeout.millisecondsInt)
+        let upgradeResult: EventLoopFuture<UpgradeResult>
+        // Captured so a stuck upgrade can be aborted by closing the socket.
+        let channelPromise = eventLoop.makePromise(of: (any Channel).self)
+        do {
+            upgradeResult = try await ClientBootstrap(group: eventLoop)
+                .connectTimeout(.milliseconds(timeoutMs))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: url.host, port: url.port) { channel in
+                    channelPromise.succeed(channel)
+                    return channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: url.host.first?.isNumber == true ? nil : url.host)
+                            try channel.pipeline.syncOperations.addHandler(tls)
+                        }
+                        let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
+                            maxFrameSize: maxMessageSize,
+                            enableAutomaticErrorHandling: true,
+                            upgradePipelineHandler: { channel, _ in
+                                channel.eventLoop.makeCompletedFuture {
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        NIOWebSocketFrameAggregator(
+                                            minNonFinalFragmentSize: 0,
+                                            maxAccumulatedFrameCount: 4096,
+                                            maxAccumulatedFrameSize: maxMessageSize
+                                        )
+                                    )
+                                    try channel.pipeline.syncOperations.addHandler(WebSocketMessageHandler())
+                                    try installHandlers(channel)
+                                    return UpgradeResult.upgraded(channel)
+                                }
+                            }
+                        )
+                        var headers = HTTPHeaders()
+                        headers.add(name: "Host", value: url.port == (url.tls ? 443 : 80) ? url.host : "\(url.host):\(url.port)")
+                        headers.add(name: "Content-Length", value: "0")
+                        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: url.path, headers: headers)
+                        let configuration = NIOTypedHTTPClientUpgradeConfiguration<UpgradeResult>(
+                            upgradeRequestHead: head,
+                            upgraders: [upgrader],
+                            notUpgradingCompletionHandler: { channel in
+                                channel.eventLoop.makeCompletedFuture { UpgradeResult.notUpgraded(channel) }
+                            }
+                        )
+                        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                        // Bitfinex (and the simulator) send `info` right after the 101 response,
+                        // often in the same TCP segment: those bytes must reach the WebSocket
+                        // decoder, not be dropped (the NIO default).
+                        pipeline.leftOverBytesStrategy = .forwardBytes
+                        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                            configuration: pipeline
+                        )
+                    }
+                }
+        } catch {
+            channelPromise.fail(error)
+            throw ConnectError(url: url.description, reason: "\(error)")
+        }
+        // Bound the upgrade itself too (a server that accepts TCP but never answers): closing the
+        // socket fails the upgrade future.
+        let timeout = eventLoop.scheduleTask(in: .milliseconds(timeoutMs)) {
+            channelPromise.futureResult.whenSuccess { $0.close(promise: nil) }
+        }
+        let result: UpgradeResult
+        do {
+            result = try await upgradeResult.get()
+            timeout.cancel()
+        } catch {
+            timeout.cancel()
+            throw ConnectError(url: url.description, reason: "upgrade failed: \(error)")
+        }
+        switch result {
+        case .upgraded(let channel):
+            return channel
+        case .notUpgraded(let channel):
+            channel.close(promise: nil)
+            throw ConnectError(url: url.description, reason: "server refused the WebSocket upgrade")
+        }
+    }
+
+    private enum UpgradeResult: Sendable {
+        case upgraded(any Channel)
+        case notUpgraded(any Channel)
+    }
+}

@@ -1,0 +1,40 @@
+/// One alert rule and its state.
+public struct ConsoleAlert: ConsoleRecord, Sendable, Equatable {
+    /// Rule name.
+    public var name: String
+    /// What it measures.
+    public var kind: String
+    /// `ok` or `firing`.
+    public var state: String
+    /// Current value.
+    public var value: String?
+    /// Threshold.
+    public var threshold: String
+    /// Times it fired.
+    public var episodes: Int
+
+    /// Creates the value.
+    public init(name: String, kind: String, state: String, value: String? = nil, threshold: String, episodes: Int) {
+        self.name = name
+        self.kind = kind
+        self.state = state
+        self.value = value
+        self.threshold = threshold
+        self.episodes = episodes
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["name", "kind", "state", "value", "threshold", "episodes"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("name", .string(name)),
+            ConsoleField("kind", .string(kind)),
+            ConsoleField("state", .string(state)),
+            ConsoleField("value", value.map { .string($0) } ?? .null),
+            ConsoleField("threshold", .string(threshold)),
+            ConsoleField("episodes", .int(episodes)),
+        ]
+    }
+}

@@ -1,0 +1,37 @@
+/// An order book view: the top levels of both sides.
+public struct ConsoleBook: Sendable, Equatable {
+    /// Symbol, e.g. `tBTCUSD`.
+    public var symbol: String
+    /// Precision (`P0`…`P4`, `R0`).
+    public var precision: String
+    /// Bids, best first.
+    public var bids: [ConsoleBookLevel]
+    /// Asks, best first.
+    public var asks: [ConsoleBookLevel]
+    /// Whether the last checksum matched (`nil` if none was received yet).
+    public var checksumOK: Bool?
+    /// Checksum mismatches counted since subscription.
+    public var checksumMismatches: Int
+
+    /// Creates the value.
+    public init(symbol: String, precision: String, bids: [ConsoleBookLevel], asks: [ConsoleBookLevel], checksumOK: Bool? = nil, checksumMismatches: Int = 0) {
+        self.symbol = symbol
+        self.precision = precision
+        self.bids = bids
+        self.asks = asks
+        self.checksumOK = checksumOK
+        self.checksumMismatches = checksumMismatches
+    }
+
+    /// The JSON form: `{symbol, prec, checksum_ok, cs_mismatch, bids:[…], asks:[…]}`.
+    public var consoleValue: ConsoleValue {
+        .object([
+            ConsoleField("symbol", .string(symbol)),
+            ConsoleField("prec", .string(precision)),
+            ConsoleField("checksum_ok", checksumOK.map { .bool($0) } ?? .null),
+            ConsoleField("cs_mismatch", .int(checksumMismatches)),
+            ConsoleField("bids", .array(bids.map(\.consoleValue))),
+            ConsoleField("asks", .array(asks.map(\.consoleValue))),
+        ])
+    }
+}

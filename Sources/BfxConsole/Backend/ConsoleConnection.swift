@@ -1,0 +1,48 @@
+/// One WebSocket connection of the pool.
+public struct ConsoleConnection: ConsoleRecord, Sendable, Equatable {
+    /// Connection name (stable across reconnects).
+    public var id: String
+    /// `public` or `auth`.
+    public var kind: String
+    /// `connecting`, `connected`, `reconnecting`, `closed`.
+    public var state: String
+    /// Endpoint URL.
+    public var url: String
+    /// Channels on this connection.
+    public var channels: Int
+    /// Reconnects since start.
+    public var reconnects: Int
+    /// Messages received.
+    public var messages: Int64
+    /// Seconds since the last message, if any.
+    public var lastMessageAgeSeconds: Double?
+
+    /// Creates the value.
+    public init(id: String, kind: String, state: String, url: String, channels: Int, reconnects: Int, messages: Int64, lastMessageAgeSeconds: Double? = nil) {
+        self.id = id
+        self.kind = kind
+        self.state = state
+        self.url = url
+        self.channels = channels
+        self.reconnects = reconnects
+        self.messages = messages
+        self.lastMessageAgeSeconds = lastMessageAgeSeconds
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["id", "kind", "state", "url", "channels", "reconnects", "messages", "last_msg_age_s"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("id", .string(id)),
+            ConsoleField("kind", .string(kind)),
+            ConsoleField("state", .string(state)),
+            ConsoleField("url", .string(url)),
+            ConsoleField("channels", .int(channels)),
+            ConsoleField("reconnects", .int(reconnects)),
+            ConsoleField("messages", .int(messages)),
+            ConsoleField("last_msg_age_s", lastMessageAgeSeconds.map { .double($0) } ?? .null),
+        ]
+    }
+}

@@ -1,0 +1,32 @@
+/// What the prompt shows: endpoint kind and connection health.
+public struct ConsoleHealth: ConsoleRecord, Sendable, Equatable {
+    /// Short endpoint label (`sim`, `live`).
+    public var label: String
+    /// Connected connections.
+    public var connectionsUp: Int
+    /// All connections.
+    public var connectionsTotal: Int
+    /// Firing alerts.
+    public var alertsFiring: Int
+
+    /// Creates the value.
+    public init(label: String, connectionsUp: Int, connectionsTotal: Int, alertsFiring: Int) {
+        self.label = label
+        self.connectionsUp = connectionsUp
+        self.connectionsTotal = connectionsTotal
+        self.alertsFiring = alertsFiring
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["label", "connections_up", "connections_total", "alerts_firing"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("label", .string(label)),
+            ConsoleField("connections_up", .int(connectionsUp)),
+            ConsoleField("connections_total", .int(connectionsTotal)),
+            ConsoleField("alerts_firing", .int(alertsFiring)),
+        ]
+    }
+}

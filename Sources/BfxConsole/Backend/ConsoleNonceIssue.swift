@@ -1,0 +1,40 @@
+/// One issued nonce from the ring buffer.
+public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
+    /// Key name.
+    public var key: String
+    /// The nonce.
+    public var nonce: UInt64
+    /// Caller label (endpoint or `ws-auth`).
+    public var label: String
+    /// Priority class.
+    public var priority: String
+    /// Time spent queued.
+    public var waitMilliseconds: Double
+    /// Outcome (`ok`, `nonce-small`, `error: …`).
+    public var outcome: String
+
+    /// Creates the value.
+    public init(key: String, nonce: UInt64, label: String, priority: String, waitMilliseconds: Double, outcome: String) {
+        self.key = key
+        self.nonce = nonce
+        self.label = label
+        self.priority = priority
+        self.waitMilliseconds = waitMilliseconds
+        self.outcome = outcome
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["key", "nonce", "label", "priority", "wait_ms", "outcome"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("key", .string(key)),
+            ConsoleField("nonce", .int(nonce)),
+            ConsoleField("label", .string(label)),
+            ConsoleField("priority", .string(priority)),
+            ConsoleField("wait_ms", .double(waitMilliseconds)),
+            ConsoleField("outcome", .string(outcome)),
+        ]
+    }
+}

@@ -1,0 +1,52 @@
+/// Nonce statistics of one API key.
+public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
+    /// Key name from the config (never the key itself).
+    public var key: String
+    /// Store kind and state (`memory`, `file:/path`, `postgres`).
+    public var store: String
+    /// Last issued nonce.
+    public var lastNonce: UInt64?
+    /// Nonces issued since start.
+    public var issued: Int64
+    /// Recent issue rate.
+    public var issuedPerSecond: Double
+    /// Failed signed calls (any error kind).
+    public var errors: Int64
+    /// `10114 nonce: small` rejections (each followed by a floor raise and one retry).
+    public var nonceRejected: Int64
+    /// Calls waiting in the key's dispatch queue.
+    public var queueDepth: Int
+    /// Fraction of the 2^53 range still unused.
+    public var headroom: Double?
+
+    /// Creates the value.
+    public init(key: String, store: String, lastNonce: UInt64? = nil, issued: Int64, issuedPerSecond: Double, errors: Int64, nonceRejected: Int64, queueDepth: Int, headroom: Double? = nil) {
+        self.key = key
+        self.store = store
+        self.lastNonce = lastNonce
+        self.issued = issued
+        self.issuedPerSecond = issuedPerSecond
+        self.errors = errors
+        self.nonceRejected = nonceRejected
+        self.queueDepth = queueDepth
+        self.headroom = headroom
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["key", "store", "last_nonce", "issued", "issued_per_s", "errors", "nonce_small", "queue_depth", "headroom"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("key", .string(key)),
+            ConsoleField("store", .string(store)),
+            ConsoleField("last_nonce", lastNonce.map { .int($0) } ?? .null),
+            ConsoleField("issued", .int(issued)),
+            ConsoleField("issued_per_s", .double(issuedPerSecond)),
+            ConsoleField("errors", .int(errors)),
+            ConsoleField("nonce_small", .int(nonceRejected)),
+            ConsoleField("queue_depth", .int(queueDepth)),
+            ConsoleField("headroom", headroom.map { .double($0) } ?? .null),
+        ]
+    }
+}

@@ -1,0 +1,36 @@
+/// One priority class of a key's dispatch queue.
+public struct ConsoleQueue: ConsoleRecord, Sendable, Equatable {
+    /// Key name.
+    public var key: String
+    /// Priority class.
+    public var priority: String
+    /// Waiting calls.
+    public var depth: Int
+    /// Queue limit.
+    public var limit: Int?
+    /// Age of the oldest waiting call.
+    public var oldestWaitMilliseconds: Double?
+
+    /// Creates the value.
+    public init(key: String, priority: String, depth: Int, limit: Int? = nil, oldestWaitMilliseconds: Double? = nil) {
+        self.key = key
+        self.priority = priority
+        self.depth = depth
+        self.limit = limit
+        self.oldestWaitMilliseconds = oldestWaitMilliseconds
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["key", "priority", "depth", "limit", "oldest_wait_ms"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("key", .string(key)),
+            ConsoleField("priority", .string(priority)),
+            ConsoleField("depth", .int(depth)),
+            ConsoleField("limit", limit.map { .int($0) } ?? .null),
+            ConsoleField("oldest_wait_ms", oldestWaitMilliseconds.map { .double($0) } ?? .null),
+        ]
+    }
+}

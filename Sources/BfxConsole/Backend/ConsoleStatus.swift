@@ -1,0 +1,60 @@
+/// The runtime's overall state as `status` shows it.
+public struct ConsoleStatus: ConsoleRecord, Sendable, Equatable {
+    /// Endpoint description (`simulator`, a URL, …).
+    public var endpoint: String
+    /// Whether the runtime talks to the embedded simulator.
+    public var isSimulator: Bool
+    /// Runtime phase (`starting`, `running`, `stopping`, `stopped`).
+    public var phase: String
+    /// bfxkit version.
+    public var version: String
+    /// Seconds since start.
+    public var uptimeSeconds: Double
+    /// Connections currently connected.
+    public var connectionsUp: Int
+    /// Connections configured or open.
+    public var connectionsTotal: Int
+    /// Subscribed channels.
+    public var channels: Int
+    /// Whether an authenticated connection is up.
+    public var authenticated: Bool
+    /// Alerts currently firing.
+    public var alertsFiring: Int
+    /// Current runtime log level.
+    public var logLevel: String
+
+    /// Creates the value.
+    public init(endpoint: String, isSimulator: Bool, phase: String, version: String, uptimeSeconds: Double, connectionsUp: Int, connectionsTotal: Int, channels: Int, authenticated: Bool, alertsFiring: Int, logLevel: String) {
+        self.endpoint = endpoint
+        self.isSimulator = isSimulator
+        self.phase = phase
+        self.version = version
+        self.uptimeSeconds = uptimeSeconds
+        self.connectionsUp = connectionsUp
+        self.connectionsTotal = connectionsTotal
+        self.channels = channels
+        self.authenticated = authenticated
+        self.alertsFiring = alertsFiring
+        self.logLevel = logLevel
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["endpoint", "simulator", "phase", "version", "uptime_s", "connections_up", "connections_total", "channels", "authenticated", "alerts_firing", "log_level"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("endpoint", .string(endpoint)),
+            ConsoleField("simulator", .bool(isSimulator)),
+            ConsoleField("phase", .string(phase)),
+            ConsoleField("version", .string(version)),
+            ConsoleField("uptime_s", .double(uptimeSeconds)),
+            ConsoleField("connections_up", .int(connectionsUp)),
+            ConsoleField("connections_total", .int(connectionsTotal)),
+            ConsoleField("channels", .int(channels)),
+            ConsoleField("authenticated", .bool(authenticated)),
+            ConsoleField("alerts_firing", .int(alertsFiring)),
+            ConsoleField("log_level", .string(logLevel)),
+        ]
+    }
+}

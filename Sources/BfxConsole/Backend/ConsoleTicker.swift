@@ -1,0 +1,60 @@
+/// Latest ticker of one symbol.
+public struct ConsoleTicker: ConsoleRecord, Sendable, Equatable {
+    /// Symbol, e.g. `tBTCUSD`.
+    public var symbol: String
+    /// Best bid.
+    public var bid: String
+    /// Best bid size.
+    public var bidSize: String?
+    /// Best ask.
+    public var ask: String
+    /// Best ask size.
+    public var askSize: String?
+    /// Daily change.
+    public var dailyChange: String?
+    /// Daily change relative.
+    public var dailyChangeRelative: String
+    /// Last price.
+    public var last: String
+    /// Daily volume.
+    public var volume: String
+    /// Daily high.
+    public var high: String
+    /// Daily low.
+    public var low: String
+
+    /// Creates the value.
+    public init(symbol: String, bid: String, bidSize: String? = nil, ask: String, askSize: String? = nil, dailyChange: String? = nil, dailyChangeRelative: String, last: String, volume: String, high: String, low: String) {
+        self.symbol = symbol
+        self.bid = bid
+        self.bidSize = bidSize
+        self.ask = ask
+        self.askSize = askSize
+        self.dailyChange = dailyChange
+        self.dailyChangeRelative = dailyChangeRelative
+        self.last = last
+        self.volume = volume
+        self.high = high
+        self.low = low
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["symbol", "bid", "bid_size", "ask", "ask_size", "daily_change", "daily_change_rel", "last", "volume", "high", "low"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("symbol", .string(symbol)),
+            ConsoleField("bid", .string(bid)),
+            ConsoleField("bid_size", bidSize.map { .string($0) } ?? .null),
+            ConsoleField("ask", .string(ask)),
+            ConsoleField("ask_size", askSize.map { .string($0) } ?? .null),
+            ConsoleField("daily_change", dailyChange.map { .string($0) } ?? .null),
+            ConsoleField("daily_change_rel", .string(dailyChangeRelative)),
+            ConsoleField("last", .string(last)),
+            ConsoleField("volume", .string(volume)),
+            ConsoleField("high", .string(high)),
+            ConsoleField("low", .string(low)),
+        ]
+    }
+}

@@ -1,0 +1,32 @@
+/// One wallet balance.
+public struct ConsoleWallet: ConsoleRecord, Sendable, Equatable {
+    /// `exchange`, `margin` or `funding`.
+    public var type: String
+    /// Currency.
+    public var currency: String
+    /// Balance.
+    public var balance: String
+    /// Available balance, when known.
+    public var available: String?
+
+    /// Creates the value.
+    public init(type: String, currency: String, balance: String, available: String? = nil) {
+        self.type = type
+        self.currency = currency
+        self.balance = balance
+        self.available = available
+    }
+
+    /// Column names in display order.
+    public static let columns: [String] = ["type", "currency", "balance", "available"]
+
+    /// The fields in display order.
+    public var consoleFields: [ConsoleField] {
+        [
+            ConsoleField("type", .string(type)),
+            ConsoleField("currency", .string(currency)),
+            ConsoleField("balance", .string(balance)),
+            ConsoleField("available", available.map { .string($0) } ?? .null),
+        ]
+    }
+}

@@ -1,0 +1,29 @@
+/// Diagnostic state of a key in a store.
+public struct NonceStoreStatus: Sendable, Codable, Equatable {
+    /// The store kind.
+    public var kind: NonceStoreKind
+    /// The last nonce the store knows was issued.
+    public var lastNonce: UInt64?
+    /// The persisted reservation (file store) — nonces up to here may have been issued.
+    public var reservedUpTo: UInt64?
+    /// Where the state lives (path or database, without credentials).
+    public var location: String
+    /// Whether the lock is held by someone else right now, if it could be checked.
+    public var lockHeld: Bool?
+    /// Who holds or last held the lock (pid/host/label), if recorded.
+    public var holder: String?
+    /// Store-specific remarks (errors while reading, etc.).
+    public var detail: String?
+
+    /// Creates a status value.
+    public init(kind: NonceStoreKind, lastNonce: UInt64? = nil, reservedUpTo: UInt64? = nil, location: String,
+                lockHeld: Bool? = nil, holder: String? = nil, detail: String? = nil) {
+        self.kind = kind
+        self.lastNonce = lastNonce
+        self.reservedUpTo = reservedUpTo
+        self.location = location
+        self.lockHeld = lockHeld
+        self.holder = holder
+        self.detail = detail
+    }
+}

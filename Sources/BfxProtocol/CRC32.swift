@@ -1,0 +1,75 @@
+/// CRC-32/IEEE 802.3 (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF), the
+/// checksum Bitfinex uses for order books (same as zlib `crc32`, Go `crc32.ChecksumIEEE`).
+///
+/// Hand-written because swift-crypto (our only allowed crypto dependency) has no CRC, and the
+/// book checksum must be computed incrementally over number bytes without building a `String`.
+/// Slicing-by-8 (eight 256-entry tables, 8 bytes per step) — the byte-at-a-time loop measured
+/// ~1.6 µs for a 25-level book checksum, slicing-by-8 brings it well under the 2 µs budget.
+public enum CRC32 {
+    /// Eight 256-entry tables (table k at offset k*256); table 0 is the classic byte table.
+    @usableFromInline static let table: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 8 * 256)
+        for n in 0..<256 {
+            var c = UInt32(n)
+            for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t[n] = c
+        }
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let prev = t[(k - 1) * 256 + n]
+                t[k * 256 + n] = (prev >> 8) ^ t[Int(prev & 0xFF)]
+            }
+        }
+        return t
+    }()
+
+    /// The initial register value.
+    public static let initial: UInt32 = 0xFFFF_FFFF
+
+    /// Feeds `bytes` into a running register (start with ``initial``, finish with ``finalize(_:)``).
+    @inlinable
+    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        table.withUnsafeBufferPointer { t in update(crc, bytes, table: t) }
+    }
+
+    @usableFromInline @inline(__always)
+    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer, table t: UnsafeBufferPointer<UInt32>) -> UInt32 {
+        var c = crc
+        var i = 0
+        let n = bytes.count
+        while n - i >= 8 {
+            let lo = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)) ^ c
+            let hi = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self))
+            c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+                ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+            i += 8
+        }
+        while i < n {
+            c = t[Int((c ^ UInt32(bytes[i])) & 0xFF)] ^ (c >> 8)
+            i += 1
+        }
+        return c
+    }
+
+    @usableFromInline @inline(__always)
+    static func update(_ crc: UInt32, byte b: UInt8, table t: UnsafeBufferPointer<UInt32>) -> UInt32 {
+        t[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
+    }
+
+    /// Final XOR.
+    @inlinable
+    public static func finalize(_ crc: UInt32) -> UInt32 { crc ^ 0xFFFF_FFFF }
+
+    /// CRC-32 of a byte sequence.
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        let array = Array(bytes)
+        return array.withUnsafeBytes { finalize(update(initial, $0)) }
+    }
+
+    /// CRC-32 of a string's UTF-8 bytes.
+    public static func checksum(_ text: String) -> UInt32 {
+        checksum(Array(text.utf8))
+    }
+}

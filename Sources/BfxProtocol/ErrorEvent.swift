@@ -1,0 +1,19 @@
+/// `{"event":"error","msg":"...","code":N,...}` (may echo request fields).
+public struct ErrorEvent: Sendable, Hashable {
+    /// The code.
+    public var code: BfxErrorCode?
+    /// The message.
+    public var message: String
+    /// Every other member of the object (echoed channel, symbol, subId …; not event/msg/code).
+    public var fields: JSONObject
+    /// Creates an error event.
+    public init(code: BfxErrorCode?, message: String, fields: JSONObject = JSONObject()) {
+        self.code = code
+        self.message = message
+        self.fields = fields
+    }
+    /// The echoed subId, if any.
+    public var subId: JSONValue? { fields["subId"] }
+    /// As a typed error.
+    public var apiError: BfxAPIError { BfxAPIError(code: code, message: message, source: .webSocketEvent) }
+}

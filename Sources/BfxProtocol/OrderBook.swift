@@ -1,0 +1,247 @@
+/// A Bitfinex order book (P0–P4 levels or R0 raw orders, trading or funding) maintained from a
+/// snapshot plus updates, with the CRC-32 checksum of the interleaved top 25.
+///
+/// Both sides are kept best-first in pre-reserved sorted arrays: bids by price descending, asks
+/// by price ascending (R0: equal prices by ascending order id). Applying an update is a binary
+/// search plus an in-place insert/replace/remove — no allocation while within the reserved
+/// capacity. ``checksum()`` runs the CRC over the number bytes directly (no `String`).
+/// See docs/adr/0003-order-book-and-checksum.md.
+public struct OrderBook: Sendable, Equatable {
+    /// P0–P4 (price levels) or R0 (individual orders).
+    public enum Precision: Sendable, Hashable {
+        /// P0–P4: key = price, entries `[PRICE,COUNT,AMOUNT]`.
+        case aggregated
+        /// R0: key = order id, entries `[ORDER_ID,PRICE,AMOUNT]`.
+        case raw
+    }
+
+    /// Levels or raw orders.
+    public let precision: Precision
+    /// `true` for funding books (amount < 0 is a bid).
+    public let funding: Bool
+    /// Bid side, best (highest price) first.
+    public private(set) var bids: [BookLevel]
+    /// Ask side, best (lowest price) first.
+    public private(set) var asks: [BookLevel]
+
+    /// Creates an empty book reserving `capacity` entries per side (use ≥ the subscribed `len`
+    /// plus headroom; growing beyond it allocates once).
+    public init(precision: Precision = .aggregated, funding: Bool = false, capacity: Int = 256) {
+        self.precision = precision
+        self.funding = funding
+        bids = []
+        asks = []
+        bids.reserveCapacity(capacity)
+        asks.reserveCapacity(capacity)
+    }
+
+    /// Creates an empty book for a `book`/`rawBook` channel kind (`nil` for other kinds).
+    public init?(kind: ChannelKind, capacity: Int = 256) {
+        switch kind {
+        case .book(let f): self.init(precision: .aggregated, funding: f, capacity: capacity)
+        case .rawBook(let f): self.init(precision: .raw, funding: f, capacity: capacity)
+        default: return nil
+        }
+    }
+
+    /// Removes every level, keeping capacity.
+    public mutating func removeAll() {
+        bids.removeAll(keepingCapacity: true)
+        asks.removeAll(keepingCapacity: true)
+    }
+
+    /// The best bid.
+    public var bestBid: BookLevel? { bids.first }
+    /// The best ask.
+    public var bestAsk: BookLevel? { asks.first }
+    /// `true` if both sides are empty.
+    public var isEmpty: Bool { bids.isEmpty && asks.isEmpty }
+
+    /// The best `n` levels of each side, best first.
+    public func top(_ n: Int) -> (bids: ArraySlice<BookLevel>, asks: ArraySlice<BookLevel>) {
+        let k = max(0, n)
+        return (bids.prefix(k), asks.prefix(k))
+    }
+
+    @inline(__always)
+    func isBid(_ amount: WireNumber) -> Bool {
+        funding ? amount.isNegative : !amount.isNegative
+    }
+
+    // MARK: P0–P4
+
+    /// Replaces the book with a P snapshot.
+    public mutating func applySnapshot(_ entries: [BookEntry]) {
+        removeAll()
+        for e in entries { apply(e) }
+    }
+
+    /// Applies one P update: count > 0 adds/replaces the level; count == 0 deletes it
+    /// (amount 1 → bids, −1 → asks; reversed for funding). Returns `false` if a delete found
+    /// no such level (a hint that the book is out of sync).
+    @discardableResult
+    public mutating func apply(_ e: BookEntry) -> Bool {
+        let bid = isBid(e.amount)
+        let price = e.price.double
+        if e.count > 0 {
+            let level = BookLevel(key: e.price, price: e.price, amount: e.amount, count: e.count, orderId: nil, period: e.period)
+            if bid { OrderBook.upsert(&bids, level, price, descending: true) } else { OrderBook.upsert(&asks, level, price, descending: false) }
+            return true
+        }
+        if bid { return OrderBook.remove(&bids, price, descending: true) }
+        return OrderBook.remove(&asks, price, descending: false)
+    }
+
+    /// Index of the first level not strictly better than `price`.
+    @inline(__always)
+    static func lowerBound(_ side: [BookLevel], _ price: Double, descending: Bool) -> Int {
+        var lo = 0
+        var hi = side.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let p = side[mid].priceValue
+            let better = descending ? p > price : p < price
+            if better { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    @inline(__always)
+    static func upsert(_ side: inout [BookLevel], _ level: BookLevel, _ price: Double, descending: Bool) {
+        let i = lowerBound(side, price, descending: descending)
+        if i < side.count && side[i].priceValue == price {
+            side[i] = level
+        } else {
+            side.insert(level, at: i)
+        }
+    }
+
+    @inline(__always)
+    static func remove(_ side: inout [BookLevel], _ price: Double, descending: Bool) -> Bool {
+        let i = lowerBound(side, price, descending: descending)
+        if i < side.count && side[i].priceValue == price {
+            side.remove(at: i)
+            return true
+        }
+        return false
+    }
+
+    // MARK: R0
+
+    /// Replaces the book with an R0 snapshot.
+    public mutating func applySnapshot(_ entries: [RawBookEntry]) {
+        removeAll()
+        for e in entries { apply(e) }
+    }
+
+    /// Applies one R0 update: price > 0 adds/updates the order by id; price == 0 deletes it.
+    /// Returns `false` if a delete found no such order.
+    @discardableResult
+    public mutating func apply(_ e: RawBookEntry) -> Bool {
+        var removed = false
+        if let i = bids.firstIndex(where: { $0.orderId == e.orderId }) {
+            bids.remove(at: i)
+            removed = true
+        } else if let i = asks.firstIndex(where: { $0.orderId == e.orderId }) {
+            asks.remove(at: i)
+            removed = true
+        }
+        if e.price.isZero { return removed }
+        let level = BookLevel(key: WireNumber(e.orderId), price: e.price, amount: e.amount, count: 1, orderId: e.orderId, period: e.period)
+        if isBid(e.amount) { OrderBook.insertRaw(&bids, level, descending: true) } else { OrderBook.insertRaw(&asks, level, descending: false) }
+        return true
+    }
+
+    @inline(__always)
+    static func insertRaw(_ side: inout [BookLevel], _ level: BookLevel, descending: Bool) {
+        let price = level.priceValue
+        let id = level.orderId ?? 0
+        var lo = 0
+        var hi = side.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let p = side[mid].priceValue
+            let before = descending ? (p > price) : (p < price)
+            if before || (p == price && (side[mid].orderId ?? 0) < id) { lo = mid + 1 } else { hi = mid }
+        }
+        side.insert(level, at: lo)
+    }
+
+    // MARK: Frames
+
+    /// Applies a book frame for this book's kind (snapshot, update or bulk updates).
+    /// Returns `false` for frames that are not book data (they are ignored).
+    @discardableResult
+    public mutating func apply(frame: Frame) -> Bool {
+        switch frame {
+        case .bookSnapshot(_, let entries, _): applySnapshot(entries)
+        case .bookUpdate(_, let e, _): apply(e)
+        case .bookUpdates(_, let es, _): for e in es { apply(e) }
+        case .rawBookSnapshot(_, let entries, _): applySnapshot(entries)
+        case .rawBookUpdate(_, let e, _): apply(e)
+        case .rawBookUpdates(_, let es, _): for e in es { apply(e) }
+        default: return false
+        }
+        return true
+    }
+
+    // MARK: Checksum
+
+    /// The number of levels per side covered by the checksum.
+    public static let checksumDepth = 25
+
+    /// CRC-32 (signed Int32) of `key:amount` for the interleaved top 25 bids/asks joined with
+    /// `:`, using the exact wire text of every number (bitfinex-protocol.md §4).
+    public func checksum() -> Int32 {
+        // Copy the key/amount bytes into a 1 KiB stack buffer (flushing into the CRC when it
+        // fills) so the CRC runs slicing-by-8 over long runs instead of per-number calls.
+        let capacity = 1024
+        return withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 8) { buf in
+            CRC32.table.withUnsafeBufferPointer { t in
+                guard let base = buf.baseAddress else { return 0 }
+                var crc = CRC32.initial
+                var pos = 0
+                var first = true
+                @inline(__always) func put(_ n: WireNumber) {
+                    // Whole 32-byte storage copied; only `count` bytes are kept.
+                    Swift.withUnsafeBytes(of: n.storage) { src in
+                        if let s = src.baseAddress { (base + pos).copyMemory(from: s, byteCount: 32) }
+                    }
+                    pos += n.count
+                }
+                @inline(__always) func feed(_ level: BookLevel) {
+                    if pos > capacity - 80 {
+                        crc = CRC32.update(crc, UnsafeRawBufferPointer(start: base, count: pos), table: t)
+                        pos = 0
+                    }
+                    if !first {
+                        base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: pos, as: UInt8.self)
+                        pos += 1
+                    }
+                    first = false
+                    put(level.key)
+                    base.storeBytes(of: UInt8(ascii: ":"), toByteOffset: pos, as: UInt8.self)
+                    pos += 1
+                    put(level.amount)
+                }
+                let depth = OrderBook.checksumDepth
+                for i in 0..<depth {
+                    if i < bids.count { feed(bids[i]) }
+                    if i < asks.count { feed(asks[i]) }
+                }
+                crc = CRC32.update(crc, UnsafeRawBufferPointer(start: base, count: pos), table: t)
+                return Int32(bitPattern: CRC32.finalize(crc))
+            }
+        }
+    }
+
+    /// The string ``checksum()`` hashes (for diagnostics and tests).
+    public func checksumString() -> String {
+        var parts: [String] = []
+        for i in 0..<OrderBook.checksumDepth {
+            if i < bids.count { parts.append(bids[i].key.text); parts.append(bids[i].amount.text) }
+            if i < asks.count { parts.append(asks[i].key.text); parts.append(asks[i].amount.text) }
+        }
+        return parts.joined(separator: ":")
+    }
+}

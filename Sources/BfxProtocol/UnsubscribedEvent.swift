@@ -1,0 +1,12 @@
+/// `{"event":"unsubscribed","status":"OK","chanId":N}`.
+public struct UnsubscribedEvent: Sendable, Hashable {
+    /// `OK` on success.
+    public var status: String?
+    /// The channel removed.
+    public var chanId: Int64
+    /// Creates an unsubscribed event.
+    public init(status: String?, chanId: Int64) {
+        self.status = status
+        self.chanId = chanId
+    }
+}

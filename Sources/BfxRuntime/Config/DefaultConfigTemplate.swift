@@ -1,0 +1,100 @@
+/// The text printed by `bfxrun init`.
+enum DefaultConfigTemplate {
+    static let text = """
+    # bfxrun configuration — every key is documented in docs/configuration.md.
+    # Validate with: bfxrun check FILE    Run with: bfxrun FILE
+    version: 1
+
+    # simulator = embedded offline simulator on 127.0.0.1 (ephemeral port)
+    # live      = real Bitfinex (wss://api-pub.bitfinex.com/ws/2, wss://api.bitfinex.com/ws/2)
+    # or a mapping {ws_public, ws_auth, rest_public, rest_auth} with explicit URLs.
+    endpoint: simulator
+
+    # API keys. Credentials ONLY as environment references: ${VAR} or ${VAR:?message}.
+    # On the simulator api_key/api_secret may be omitted (demo credentials are generated).
+    keys:
+      - name: main
+        # api_key: ${BFX_API_KEY:?export BFX_API_KEY}
+        # api_secret: ${BFX_API_SECRET:?export BFX_API_SECRET}
+        nonce_store:
+          kind: memory            # memory | file (path:) | postgres (url:)
+        dead_man_switch: false
+
+    connections:
+      - name: market
+        channels:
+          - {channel: ticker, symbol: tBTCUSD}
+          - {channel: trades, symbol: tBTCUSD}
+          - {channel: book, symbol: tBTCUSD, prec: P0, freq: F0, len: 25}
+      # - name: account         # authenticated stream (user data, order inputs)
+      #   key: main
+
+    websocket:
+      max_subscriptions_per_connection: 25
+      heartbeat_timeout: 20s    # a channel silent this long is treated as stalled
+      ping_interval: 10s
+      connect_timeout: 10s
+      checksum: true            # verify book checksums (OB_CHECKSUM)
+      sequence: false           # audit sequence numbers (SEQ_ALL)
+      timestamp: false
+      reconnect:
+        initial_delay: 500ms
+        max_delay: 30s
+        multiplier: 2.0
+        jitter: full            # full | equal | none
+        max_attempts: 0         # 0 = never give up
+        give_up_after: 0s
+
+    nonce:
+      classes:                  # highest priority first
+        - {name: critical, limit: 1000, deadline: 5s}
+        - {name: high, limit: 1000, deadline: 10s}
+        - {name: normal, limit: 1000, deadline: 30s}
+        - {name: low, limit: 1000}
+      aging: 2s
+      history_size: 1000
+      map: {ws_auth: critical, order_cancel: critical, order_new: high, order_update: high, read: normal, history: low, other: normal}
+
+    rate_limits:
+      rest_public_per_minute: 30
+      rest_auth_per_minute: 90
+      ws_connect_public_per_minute: 20
+      ws_connect_auth_per_15s: 5
+
+    alerts:
+      - name: reconnect-storm
+        kind: reconnects        # see docs/configuration.md for every kind
+        threshold: 3
+        window: 60s
+        actions: [log, console]
+      - name: stale-channel
+        kind: heartbeat_gap
+        threshold: 30           # seconds
+        actions: [log]
+
+    logging:
+      level: info               # trace | debug | info | notice | warning | error | critical
+      format: text              # text | json
+
+    metrics:
+      enabled: true
+      listen: 127.0.0.1:9464    # /metrics, /api/state and the dashboard at /
+      dashboard: true
+
+    simulator:
+      seed: 42
+      rate: 20                  # market events per second per symbol
+      faults: []                # e.g. - {at: 10s, fault: drop}
+
+    startup: []                 # e.g. - {path: auth/r/wallets, every: 2s}
+
+    output:
+      summary_interval: 0s      # 0 = every 5s when stdout is a terminal
+      book_depth: 3
+      trades: 3
+
+    shutdown:
+      drain_timeout: 5s
+
+    """
+}

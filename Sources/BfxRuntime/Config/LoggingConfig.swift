@@ -1,0 +1,28 @@
+import Logging
+
+/// Structured logging on stderr.
+public struct LoggingConfig: Sendable, Hashable, Encodable {
+    /// Output formats.
+    public enum Format: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `2026-01-01T00:00:00.000Z info bfx.runtime: message key=value`.
+        case text
+        /// One JSON object per line.
+        case json
+    }
+
+    /// Log levels, as swift-log names them.
+    public enum Level: String, Sendable, Hashable, Codable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+
+        /// The swift-log level.
+        public var loggerLevel: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+    }
+
+    /// Minimum level.
+    public var level = Level.info
+    /// Line format.
+    public var format = Format.text
+
+    /// Defaults.
+    public init() {}
+}

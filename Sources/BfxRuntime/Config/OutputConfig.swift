@@ -1,0 +1,25 @@
+/// Headless output on stdout.
+public struct OutputConfig: Sendable, Hashable, Encodable {
+    /// Print a compact summary every interval; 0 = only when stdout is a terminal (every 5 s).
+    public var summaryInterval = ConfigDuration(milliseconds: 0)
+    /// Book levels per side in the summary.
+    public var bookDepth = 3
+    /// Trades per symbol in the summary.
+    public var trades = 3
+
+    /// Defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case summaryInterval = "summary_interval", bookDepth = "book_depth", trades }
+}
+
+/// Graceful shutdown bounds.
+public struct ShutdownConfig: Sendable, Hashable, Encodable {
+    /// Maximum time to drain queued signed calls before closing.
+    public var drainTimeout = ConfigDuration.seconds(5)
+
+    /// Defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case drainTimeout = "drain_timeout" }
+}

@@ -1,0 +1,19 @@
+/// Client-side rate limits (conservative defaults below Bitfinex's published limits).
+public struct RateLimitConfig: Sendable, Hashable, Encodable {
+    /// Public REST requests per minute.
+    public var restPublicPerMinute = 30
+    /// Authenticated REST requests per minute (per key).
+    public var restAuthPerMinute = 90
+    /// New public WebSocket connections per minute (Bitfinex: 20).
+    public var wsConnectPublicPerMinute = 20
+    /// New authenticated WebSocket connections per 15 s (Bitfinex: 5).
+    public var wsConnectAuthPer15s = 5
+
+    /// Defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case restPublicPerMinute = "rest_public_per_minute", restAuthPerMinute = "rest_auth_per_minute"
+        case wsConnectPublicPerMinute = "ws_connect_public_per_minute", wsConnectAuthPer15s = "ws_connect_auth_per_15s"
+    }
+}

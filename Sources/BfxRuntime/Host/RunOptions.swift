@@ -1,0 +1,26 @@
+/// Command-line options of `bfxrun run` (argument parsing lives in the executable).
+public struct RunOptions: Sendable {
+    /// Config file.
+    public var configPath: String
+    /// Stop after this many seconds.
+    public var duration: Double?
+    /// Connect, take one snapshot of everything, print it, exit.
+    public var once = false
+    /// Print the summary as JSON (with `--once`).
+    public var json = false
+    /// Summary interval override (seconds; 0 disables).
+    public var summaryInterval: Double?
+    /// Log format override.
+    public var logFormat: LoggingConfig.Format?
+    /// Log level override.
+    public var logLevel: LoggingConfig.Level?
+    /// `metrics.listen` override.
+    public var listen: String?
+    /// Install the logging/metrics backends (false in tests, which share one process).
+    public var bootstrapBackends = true
+    /// Wait at most this long for data in `--once` mode.
+    public var onceTimeout: Double = 10
+
+    /// Creates options.
+    public init(configPath: String) { self.configPath = configPath }
+}

@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Prometheus
+
+/// How a `Runtime` is hosted: logger, metrics registry, environment, HTTP server switch.
+public struct RuntimeOptions: Sendable {
+    /// Logger for the runtime (the executable installs `StructuredLogHandler`).
+    public var logger: Logger
+    /// Registry for the runtime's own series and the `/metrics` output. The executable bootstraps
+    /// the global `MetricsSystem` with the same registry so client/nonce series appear too.
+    public var metricsRegistry: PrometheusCollectorRegistry
+    /// Environment for `${VAR}` resolution on reload.
+    public var environment: [String: String]
+    /// The config file (used by `reload()`).
+    public var configPath: String?
+    /// Serve `/metrics`, `/api/state` and the dashboard (when `metrics.enabled`).
+    public var serveHTTP: Bool
+    /// Overrides `metrics.listen` (e.g. tests use `127.0.0.1:0`).
+    public var listenOverride: String?
+    /// HTTP client for webhooks and public REST calls.
+    public var httpClient: HTTPClient
+    /// Alert evaluation / history sampling interval.
+    public var sampleInterval: Duration
+
+    /// Creates options.
+    public init(logger: Logger = Logger(label: "bfx.runtime"),
+                metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                configPath: String? = nil, serveHTTP: Bool = true, listenOverride: String? = nil,
+                httpClient: HTTPClient = .shared, sampleInterval: Duration = .seconds(1)) {
+        self.logger = logger
+        self.metricsRegistry = metricsRegistry
+        self.environment = environment
+        self.configPath = configPath
+        self.serveHTTP = serveHTTP
+        self.listenOverride = listenOverride
+        self.httpClient = httpClient
+        self.sampleInterval = sampleInterval
+    }
+}
+
+/// Why the runtime asked the process to exit.
+public struct RuntimeExit: Sendable, Hashable, Codable {
+    /// Exit status.
+    public var code: Int32
+    /// Reason.
+    public var reason: String
+}

@@ -1,0 +1,29 @@
+/// One subscription, as the runtime reports it.
+public struct ChannelInfo: Sendable, Hashable, Codable {
+    /// Runtime-stable id (use it with `unsubscribe(id:)`).
+    public var id: String
+    /// The config connection (group) it belongs to.
+    public var group: String
+    /// The channel.
+    public var spec: ChannelSpec
+    /// Short form, e.g. `book:tBTCUSD:P0:F0:25`.
+    public var name: String
+    /// Pool connection id.
+    public var connection: Int?
+    /// Server channel id while subscribed.
+    public var chanId: Int?
+    /// Phase (`pending`, `subscribed`, `stale`, `failed`, ...).
+    public var state: String
+    /// Messages received.
+    public var messages: Int
+    /// Seconds since the last message.
+    public var lastMessageAgeSeconds: Double?
+    /// Checksums verified.
+    public var checksumsVerified: Int
+    /// Checksum mismatches.
+    public var checksumMismatches: Int
+    /// Sequence gaps.
+    public var sequenceGaps: Int
+    /// Resubscriptions after integrity incidents.
+    public var resyncs: Int
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Everything a runtime knows, in one Codable value (`/api/state`, `--once`, console `dump`).
+public struct RuntimeSnapshot: Sendable, Codable {
+    /// When taken.
+    public var takenAt: Date
+    /// Overall status.
+    public var status: RuntimeStatus
+    /// Connections.
+    public var connections: [ConnectionInfo]
+    /// Channels.
+    public var channels: [ChannelInfo]
+    /// Books (top `output.book_depth` levels… or the requested depth).
+    public var books: [BookView]
+    /// Tickers.
+    public var tickers: [TickerView]
+    /// Recent trades, newest first, per symbol.
+    public var trades: [TradeView]
+    /// Latest candle per key.
+    public var candles: [CandleView]
+    /// Nonce usage per key.
+    public var nonces: [NonceKeyStats]
+    /// Queue depths.
+    public var queues: [QueueView]
+    /// Alert states.
+    public var alerts: [AlertView]
+    /// Integrity counters.
+    public var integrity: [String: Int]
+    /// Time series for the dashboard.
+    public var history: [HistoryPoint]
+}
+
+/// One sample of the dashboard's time series.
+public struct HistoryPoint: Sendable, Hashable, Codable {
+    /// Seconds since start.
+    public var t: Double
+    /// Channel messages per second.
+    public var messagesPerSecond: Double
+    /// Nonces issued per second (all keys).
+    public var noncesPerSecond: Double
+    /// Total nonce queue depth.
+    public var queueDepth: Int
+    /// Connections connected.
+    public var connected: Int
+    /// Alerts firing.
+    public var alertsFiring: Int
+}

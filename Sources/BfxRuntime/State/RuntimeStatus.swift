@@ -1,0 +1,36 @@
+import Foundation
+
+/// Overall state of a runtime.
+public struct RuntimeStatus: Sendable, Hashable, Codable {
+    /// Lifecycle phases.
+    public enum Phase: String, Sendable, Hashable, Codable {
+        case created, starting, running, stopping, stopped
+    }
+
+    /// Phase.
+    public var phase: Phase
+    /// `simulator`, `live` or `custom`.
+    public var endpoint: String
+    /// Public WebSocket URL in use.
+    public var wsURL: String?
+    /// REST base URL in use.
+    public var restURL: String?
+    /// Seconds since start.
+    public var uptimeSeconds: Double
+    /// When it started.
+    public var startedAt: Date?
+    /// HTTP (metrics/dashboard) address, e.g. `http://127.0.0.1:9464`.
+    public var httpAddress: String?
+    /// Connections / channels / firing alerts.
+    public var connections: Int
+    /// Subscriptions.
+    public var channels: Int
+    /// Alerts firing.
+    public var alertsFiring: Int
+    /// Channel messages received.
+    public var messages: Int
+    /// Reconnects so far.
+    public var reconnects: Int
+    /// Config file, if any.
+    public var configFile: String?
+}

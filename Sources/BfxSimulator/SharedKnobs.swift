@@ -1,0 +1,14 @@
+import Synchronization
+
+/// Fault settings read on every frame by connection tasks. Kept out of the engine actor (a
+/// `Mutex`) so the writer path does not hop to the actor per message.
+final class SharedKnobs: Sendable {
+    private let state = Mutex<Duration>(.zero)
+
+    /// Extra delay applied to every outbound WebSocket frame and REST response.
+    var latency: Duration {
+        get { state.withLock { $0 } }
+    }
+
+    func setLatency(_ value: Duration) { state.withLock { $0 = value } }
+}

@@ -1,0 +1,286 @@
+/// The simulator's authoritative order book for one symbol: raw orders (the R0 view) plus
+/// incrementally maintained aggregated levels for P0–P4.
+///
+/// Trading books: a bid is sent with a positive amount, an ask with a negative one. Funding books
+/// reverse the sign (amount < 0 = bid) and carry a period (protocol reference §3.2).
+struct SimBook: Sendable {
+    /// Which side of the book an order rests on.
+    enum Side: Sendable { case bid, ask }
+
+    /// A resting raw order.
+    struct RawOrder: Sendable, Equatable {
+        var id: Int64
+        var price: Fixed
+        /// Remaining size, always positive.
+        var size: Fixed
+        var side: Side
+        /// Funding period in days (0 for trading books).
+        var period: Int
+        /// The simulated user owning this order, if any (user orders rest in the public book).
+        var ownerUserId: Int?
+    }
+
+    /// Aggregation key of a P level.
+    struct LevelKey: Sendable, Hashable, Comparable {
+        var price: Fixed
+        var period: Int
+        static func < (lhs: LevelKey, rhs: LevelKey) -> Bool {
+            lhs.price != rhs.price ? lhs.price < rhs.price : lhs.period < rhs.period
+        }
+    }
+
+    /// An aggregated level.
+    struct Level: Sendable, Equatable {
+        var count: Int
+        var size: Fixed
+    }
+
+    /// Levels of one precision.
+    struct Aggregation: Sendable {
+        var bids: [LevelKey: Level] = [:]
+        var asks: [LevelKey: Level] = [:]
+        /// Bid keys best-first (descending).
+        var bidKeys: [LevelKey] = []
+        /// Ask keys best-first (ascending).
+        var askKeys: [LevelKey] = []
+    }
+
+    let symbol: String
+    let isFunding: Bool
+    private(set) var orders: [Int64: RawOrder] = [:]
+    /// Raw bids best-first: price desc, then id asc.
+    private(set) var rawBids: [RawOrder] = []
+    /// Raw asks best-first: price asc, then id asc.
+    private(set) var rawAsks: [RawOrder] = []
+    /// P0...P4.
+    private(set) var aggregations: [Aggregation] = Array(repeating: Aggregation(), count: 5)
+
+    init(symbol: String) {
+        self.symbol = symbol
+        self.isFunding = symbol.hasPrefix("f")
+    }
+
+    /// Significant figures for P0...P4.
+    static func figures(forPrecision precision: Int) -> Int { 5 - precision }
+
+    /// The aggregation key of a price at a precision (bids floor, asks ceil, so sides never cross).
+    /// Funding levels are keyed by rate only; their period is a deterministic function of the
+    /// rounded rate (the real server's rule is UNVERIFIED; clients key funding levels by rate).
+    func levelKey(price: Fixed, period: Int, side: Side, precision: Int) -> LevelKey {
+        let rounded = price.roundedToSignificantFigures(SimBook.figures(forPrecision: precision), up: side == .ask)
+        return LevelKey(price: rounded, period: isFunding ? SimBook.fundingPeriod(for: rounded) : 0)
+    }
+
+    /// Period (days) shown for a funding rate level.
+    static func fundingPeriod(for rate: Fixed) -> Int {
+        let periods = [2, 3, 4, 5, 7, 10, 14, 15, 20, 30]
+        var t = rate.units
+        while t > 0, t % 10 == 0 { t /= 10 }
+        return periods[Int(t % Int64(periods.count))]
+    }
+
+    /// The signed wire amount of a size on a side.
+    func wireAmount(size: Fixed, side: Side) -> Fixed {
+        let positive = isFunding ? side == .ask : side == .bid
+        return positive ? size : -size
+    }
+
+    var bestBid: Fixed? { rawBids.first?.price }
+    var bestAsk: Fixed? { rawAsks.first?.price }
+
+    // MARK: mutation
+
+    mutating func add(_ order: RawOrder) {
+        guard orders[order.id] == nil, order.size.units > 0 else { return }
+        orders[order.id] = order
+        insertRaw(order)
+        for p in 0..<5 { adjustLevel(order, precision: p, countDelta: 1, sizeDelta: order.size) }
+    }
+
+    @discardableResult
+    mutating func remove(id: Int64) -> RawOrder? {
+        guard let order = orders.removeValue(forKey: id) else { return nil }
+        removeRaw(order)
+        for p in 0..<5 { adjustLevel(order, precision: p, countDelta: -1, sizeDelta: -order.size) }
+        return order
+    }
+
+    /// Sets a new remaining size (removes the order when it reaches zero).
+    mutating func resize(id: Int64, to size: Fixed) {
+        guard let old = orders[id] else { return }
+        if size.units <= 0 { remove(id: id); return }
+        var updated = old
+        updated.size = size
+        orders[id] = updated
+        replaceRaw(updated)
+        for p in 0..<5 { adjustLevel(old, precision: p, countDelta: 0, sizeDelta: size - old.size) }
+    }
+
+    private mutating func adjustLevel(_ order: RawOrder, precision: Int, countDelta: Int, sizeDelta: Fixed) {
+        let key = levelKey(price: order.price, period: order.period, side: order.side, precision: precision)
+        var agg = aggregations[precision]
+        switch order.side {
+        case .bid:
+            var level = agg.bids[key] ?? Level(count: 0, size: .zero)
+            let isNew = agg.bids[key] == nil
+            level.count += countDelta
+            level.size = level.size + sizeDelta
+            if level.count <= 0 {
+                agg.bids[key] = nil
+                if let i = SimBook.search(agg.bidKeys, key, descending: true).found { agg.bidKeys.remove(at: i) }
+            } else {
+                agg.bids[key] = level
+                if isNew { agg.bidKeys.insert(key, at: SimBook.search(agg.bidKeys, key, descending: true).index) }
+            }
+        case .ask:
+            var level = agg.asks[key] ?? Level(count: 0, size: .zero)
+            let isNew = agg.asks[key] == nil
+            level.count += countDelta
+            level.size = level.size + sizeDelta
+            if level.count <= 0 {
+                agg.asks[key] = nil
+                if let i = SimBook.search(agg.askKeys, key, descending: false).found { agg.askKeys.remove(at: i) }
+            } else {
+                agg.asks[key] = level
+                if isNew { agg.askKeys.insert(key, at: SimBook.search(agg.askKeys, key, descending: false).index) }
+            }
+        }
+        aggregations[precision] = agg
+    }
+
+    /// Binary search in a best-first key array.
+    private static func search(_ keys: [LevelKey], _ key: LevelKey, descending: Bool) -> (index: Int, found: Int?) {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let mid = (low + high) / 2
+            let k = keys[mid]
+            if k == key { return (mid, mid) }
+            let before = descending ? key < k : k < key
+            if before { low = mid + 1 } else { high = mid }
+        }
+        return (low, nil)
+    }
+
+    /// R0 ordering: price priority, then ascending id.
+    private static func rawBefore(_ a: RawOrder, _ b: RawOrder, side: Side) -> Bool {
+        if a.price != b.price { return side == .bid ? a.price > b.price : a.price < b.price }
+        if a.period != b.period { return a.period < b.period }
+        return a.id < b.id
+    }
+
+    private static func rawIndex(_ list: [RawOrder], _ order: RawOrder) -> Int {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if rawBefore(list[mid], order, side: order.side) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private mutating func insertRaw(_ order: RawOrder) {
+        switch order.side {
+        case .bid: rawBids.insert(order, at: SimBook.rawIndex(rawBids, order))
+        case .ask: rawAsks.insert(order, at: SimBook.rawIndex(rawAsks, order))
+        }
+    }
+
+    private mutating func removeRaw(_ order: RawOrder) {
+        switch order.side {
+        case .bid:
+            let i = SimBook.rawIndex(rawBids, order)
+            if i < rawBids.count, rawBids[i].id == order.id { rawBids.remove(at: i) }
+        case .ask:
+            let i = SimBook.rawIndex(rawAsks, order)
+            if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks.remove(at: i) }
+        }
+    }
+
+    private mutating func replaceRaw(_ order: RawOrder) {
+        switch order.side {
+        case .bid:
+            let i = SimBook.rawIndex(rawBids, order)
+            if i < rawBids.count, rawBids[i].id == order.id { rawBids[i] = order }
+        case .ask:
+            let i = SimBook.rawIndex(rawAsks, order)
+            if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks[i] = order }
+        }
+    }
+
+    // MARK: views
+
+    /// One row of a book view as it appears on the wire.
+    enum Row: Sendable, Equatable {
+        /// P level: price (or rate), period (funding only), count, signed amount.
+        case level(price: Fixed, period: Int?, count: Int, amount: Fixed)
+        /// R0 order: id, price (or rate), period (funding only), signed amount.
+        case raw(id: Int64, price: Fixed, period: Int?, amount: Fixed)
+    }
+
+    /// Identity of a row within a view (what an update replaces/deletes).
+    enum RowID: Hashable, Sendable {
+        case level(LevelKey, Side)
+        case raw(Int64)
+    }
+
+    /// The top `length` entries per side of the view (bids first, then asks, each best-first).
+    func top(precision: Int?, length: Int) -> (bids: [(RowID, Row)], asks: [(RowID, Row)]) {
+        let period: (Int) -> Int? = { isFunding ? $0 : nil }
+        if let precision {
+            let agg = aggregations[precision]
+            let bids = agg.bidKeys.prefix(length).compactMap { key -> (RowID, Row)? in
+                guard let level = agg.bids[key] else { return nil }
+                return (.level(key, .bid), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .bid)))
+            }
+            let asks = agg.askKeys.prefix(length).compactMap { key -> (RowID, Row)? in
+                guard let level = agg.asks[key] else { return nil }
+                return (.level(key, .ask), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .ask)))
+            }
+            return (bids, asks)
+        }
+        let bids = rawBids.prefix(length).map { o in (RowID.raw(o.id), Row.raw(id: o.id, price: o.price, period: period(o.period), amount: wireAmount(size: o.size, side: .bid))) }
+        let asks = rawAsks.prefix(length).map { o in (RowID.raw(o.id), Row.raw(id: o.id, price: o.price, period: period(o.period), amount: wireAmount(size: o.size, side: .ask))) }
+        return (bids, asks)
+    }
+
+    /// The row that deletes `id` from a client's book (count 0 / price 0 rules, reference §3.2).
+    func deletionRow(for id: RowID, previous: Row) -> Row {
+        switch previous {
+        case .level(let price, let period, _, _):
+            var side = Side.bid
+            if case .level(_, let s) = id { side = s }
+            // count 0 deletes; amount 1 → bids, -1 → asks (sign reversed for funding)
+            return .level(price: price, period: period, count: 0, amount: wireAmount(size: Fixed(1), side: side))
+        case .raw(let orderID, _, let period, let amount):
+            return .raw(id: orderID, price: .zero, period: period, amount: amount.units >= 0 ? Fixed(1) : Fixed(-1))
+        }
+    }
+}
+
+extension SimBook.Row {
+    /// Writes the row in the documented field order.
+    func write(to w: inout WireWriter) {
+        w.beginArray()
+        switch self {
+        case .level(let price, let period, let count, let amount):
+            w.decimal(price)
+            if let period { w.int(period) }
+            w.int(count)
+            w.decimal(amount)
+        case .raw(let id, let price, let period, let amount):
+            w.int(id)
+            if let period { w.int(period); w.decimal(price) } else { w.decimal(price) }
+            w.decimal(amount)
+        }
+        w.endArray()
+    }
+
+    /// The checksum key text (price for P, order id for R0) and amount text (reference §4.2).
+    var checksumParts: (key: String, amount: String) {
+        switch self {
+        case .level(let price, _, _, let amount): return (price.jsText, amount.jsText)
+        case .raw(let id, _, _, let amount): return (String(id), amount.jsText)
+        }
+    }
+}

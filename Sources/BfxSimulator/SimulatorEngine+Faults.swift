@@ -1,0 +1,72 @@
+import BfxProtocol
+
+extension SimulatorEngine {
+    /// Applies a fault; returns the follow-up work (maintenance end) the caller schedules.
+    func inject(_ fault: SimulatorFault, knobs: SharedKnobs) -> Duration? {
+        faultCounts[fault.name, default: 0] += 1
+        logger.info("fault injected", metadata: ["fault": "\(fault.name)"])
+        let targets: (Int?) -> [Int] = { id in id.map { [$0] } ?? self.sessions.keys.sorted() }
+        switch fault {
+        case .dropAll:
+            for id in sessions.keys.sorted() { sessions[id]?.outbox.drop() }
+        case .dropConnection(let id):
+            sessions[id]?.outbox.drop()
+        case .stall(let id, let duration):
+            for sid in targets(id) { sessions[sid]?.outbox.stall(for: duration) }
+        case .restart:
+            for sid in sessions.keys.sorted() {
+                sendEvent(sid, "{\"event\":\"info\",\"code\":20051,\"msg\":\"Stopping. Please try to reconnect\"}")
+            }
+        case .maintenance(let duration):
+            beginMaintenance()
+            return duration
+        case .corruptNextChecksum(let id):
+            for sid in targets(id) { sessions[sid]?.corruptNextChecksum = true }
+        case .skipSequence(let id):
+            for sid in targets(id) { sessions[sid]?.skipNextSequence = true }
+        case .malformedFrame(let id):
+            for sid in targets(id) { sendEvent(sid, "[\(sessions[sid]?.channels.keys.min() ?? 0),\"te\",[1,2,{\"broken\"") }
+        case .latency(let value):
+            latency = value
+            knobs.setLatency(value)
+        case .slowReader(let id, let delay):
+            for sid in targets(id) { sessions[sid]?.outbox.setReadDelay(delay) }
+        case .rejectNextNonce(let key):
+            if let key { nonceLedger.rejectNext.insert(key) } else { nonceLedger.rejectNextAny = true }
+        case .restErrors(let count):
+            restErrorBudget += max(0, count)
+        case .restRateLimit(let count):
+            restRateLimitBudget += max(0, count)
+        case .refuseConnections(let duration):
+            refuseUntil = ContinuousClock.now.advanced(by: duration)
+        case .clear:
+            for session in sessions.values {
+                session.outbox.clearFaults()
+            }
+            for id in sessions.keys { sessions[id]?.corruptNextChecksum = false; sessions[id]?.skipNextSequence = false }
+            latency = .zero
+            knobs.setLatency(.zero)
+            refuseUntil = nil
+            restErrorBudget = 0
+            restRateLimitBudget = 0
+            nonceLedger.rejectNext.removeAll()
+            nonceLedger.rejectNextAny = false
+        }
+        return nil
+    }
+
+    func beginMaintenance() {
+        maintenance = true
+        for sid in sessions.keys.sorted() {
+            sendEvent(sid, "{\"event\":\"info\",\"code\":20060,\"msg\":\"Entering maintenance mode. Please pause any activity and resume after receiving the info message 20061 (it should take 120 seconds at most).\"}")
+        }
+    }
+
+    func endMaintenance() {
+        guard maintenance else { return }
+        maintenance = false
+        for sid in sessions.keys.sorted() {
+            sendEvent(sid, "{\"event\":\"info\",\"code\":20061,\"msg\":\"Maintenance ended. You can resume normal activity. It is advised to unsubscribe/subscribe again all channels.\"}")
+        }
+    }
+}

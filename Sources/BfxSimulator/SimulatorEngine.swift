@@ -1,0 +1,278 @@
+import BfxProtocol
+import Logging
+
+/// The simulator's single source of truth: markets, connections, subscriptions, accounts, nonces
+/// and faults. An actor so every protocol decision is serialised (one consistent book per symbol,
+/// one nonce counter per key) without locks; connections talk to it by message.
+actor SimulatorEngine {
+    let configuration: SimulatorConfiguration
+    let logger: Logger
+    var markets: [String: Market] = [:]
+    /// Market symbols in a fixed order (deterministic ticking).
+    let symbolOrder: [String]
+    var ids: IdAllocator
+    var sessions: [Int: Session] = [:]
+    var nextSessionId = 1
+    var nextChanId: Int
+    /// Subscribers per key: session id → channel id.
+    var subscribers: [ChannelKey: [Int: Int]] = [:]
+    /// Shared book views for subscribed book keys.
+    var bookViews: [ChannelKey: BookView] = [:]
+    /// Book view keys per symbol in creation order (deterministic flush order).
+    var bookViewOrder: [String: [ChannelKey]] = [:]
+    /// `tu` messages waiting for the next tick (te is immediate, tu follows, reference §3.2).
+    var pendingTradeUpdates: [(String, PublicTrade)] = []
+    var nonceLedger = NonceLedger()
+    var accounts: [Int: Account] = [:]
+    var keysByName: [String: SimulatorConfiguration.APIKey] = [:]
+    var ticks = 0
+    var connectionsAccepted = 0
+    var connectionsRefused = 0
+    var messagesSent = 0
+    var faultCounts: [String: Int] = [:]
+    var restCounts: [String: Int] = [:]
+    var maintenance = false
+    var refuseUntil: ContinuousClock.Instant?
+    var latency: Duration = .zero
+    var restErrorBudget = 0
+    var restRateLimitBudget = 0
+    var restWindows: [String: [ContinuousClock.Instant]] = [:]
+    var statusRng: SeededGenerator
+    let serverId: String
+
+    init(configuration: SimulatorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        var ids = IdAllocator(seed: configuration.seed)
+        let now = configuration.now()
+        var markets: [String: Market] = [:]
+        let symbols = configuration.tradingSymbols + configuration.fundingSymbols
+        for symbol in symbols {
+            markets[symbol] = Market(
+                symbol: symbol, seed: configuration.seed, now: now, depth: configuration.initialBookDepth,
+                tradeHistory: configuration.tradeHistory, candleHistory: configuration.candleHistory, ids: &ids
+            )
+        }
+        self.markets = markets
+        self.symbolOrder = symbols
+        self.ids = ids
+        var rng = SeededGenerator(seed: configuration.seed, stream: "engine")
+        self.nextChanId = 10_000 + Int(rng.next() % 50_000)
+        self.statusRng = rng
+        let hex = String(rng.next(), radix: 16)
+        self.serverId = "sim-" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+        for key in configuration.apiKeys {
+            keysByName[key.key] = key
+            if accounts[key.userId] == nil {
+                accounts[key.userId] = Account(userId: key.userId, wallets: key.wallets)
+            }
+        }
+    }
+
+    // MARK: connections
+
+    /// Registers a new connection; returns nil when connections are being refused.
+    func open() -> SessionOutbox? {
+        if let until = refuseUntil {
+            if ContinuousClock.now < until { connectionsRefused += 1; return nil }
+            refuseUntil = nil
+        }
+        let id = nextSessionId
+        nextSessionId += 1
+        connectionsAccepted += 1
+        let outbox = SessionOutbox(id: id)
+        sessions[id] = Session(id: id, outbox: outbox)
+        var w = WireWriter()
+        w.beginObject()
+        w.key("event"); w.string("info")
+        w.key("version"); w.int(2)
+        w.key("serverId"); w.string(serverId)
+        w.key("platform"); w.beginObject(); w.key("status"); w.int(maintenance ? 0 : 1); w.endObject()
+        w.endObject()
+        sendEvent(id, w.text)
+        return outbox
+    }
+
+    /// True when new WebSocket connections are currently refused (fault).
+    func refusingConnections() -> Bool {
+        if let until = refuseUntil, ContinuousClock.now < until { connectionsRefused += 1; return true }
+        return false
+    }
+
+    /// Forgets a closed connection (and fires its dead-man switch).
+    func close(_ id: Int) {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        for (_, key) in session.channels { removeSubscriber(key: key, session: id) }
+        session.outbox.finish()
+        if let auth = session.auth, auth.deadManSwitch {
+            deadManSwitch(userId: auth.userId)
+        }
+    }
+
+    func removeSubscriber(key: ChannelKey, session: Int) {
+        subscribers[key]?[session] = nil
+        if subscribers[key]?.isEmpty ?? false {
+            subscribers[key] = nil
+            if bookViews.removeValue(forKey: key) != nil, let symbol = key.symbol {
+                bookViewOrder[symbol]?.removeAll { $0 == key }
+            }
+        }
+    }
+
+    // MARK: sending
+
+    /// Sends an event object (no sequence numbers: events are not channel packets).
+    func sendEvent(_ sessionId: Int, _ json: String) {
+        guard let session = sessions[sessionId], !session.outbox.isStalled else { return }
+        session.outbox.send(json)
+        sessions[sessionId]?.messagesSent += 1
+        messagesSent += 1
+    }
+
+    /// Sends a channel packet `[chanId,<fragment>(,SEQ)(,TS)]`.
+    func sendChannel(_ sessionId: Int, chanId: Int, fragment: String) {
+        guard var session = sessions[sessionId], !session.outbox.isStalled else { return }
+        var frame = "["
+        frame.reserveCapacity(fragment.utf8.count + 32)
+        frame += String(chanId)
+        frame += ","
+        frame += fragment
+        if session.sequenceOn {
+            session.pubSeq += session.skipNextSequence ? 2 : 1
+            session.skipNextSequence = false
+            frame += ","
+            frame += String(session.pubSeq)
+        }
+        if session.timestampOn {
+            frame += ","
+            frame += String(configuration.now())
+        }
+        frame += "]"
+        session.lastActivity[chanId] = .now
+        session.messagesSent += 1
+        sessions[sessionId] = session
+        messagesSent += 1
+        session.outbox.send(frame)
+    }
+
+    /// Sends a channel-0 packet. `-req` notifications carry only the auth sequence; `n` packets do
+    /// not advance it; every other packet advances both (reference §5; UNVERIFIED beyond N).
+    func sendAccount(_ sessionId: Int, type: String, data: String) {
+        guard var session = sessions[sessionId], !session.outbox.isStalled else { return }
+        var frame = "[0,\"" + type + "\"," + data
+        if session.sequenceOn {
+            let isReq = type == "n" && data.contains("-req\"")
+            if !isReq {
+                session.pubSeq += session.skipNextSequence ? 2 : 1
+                session.skipNextSequence = false
+                frame += "," + String(session.pubSeq)
+            }
+            if type != "n" { session.authSeq += 1 }
+            frame += "," + String(session.authSeq)
+        }
+        if session.timestampOn { frame += "," + String(configuration.now()) }
+        frame += "]"
+        session.lastActivity[0] = .now
+        session.messagesSent += 1
+        sessions[sessionId] = session
+        messagesSent += 1
+        session.outbox.send(frame)
+    }
+
+    /// Publishes a channel packet to every subscriber of a key, rendering each DEC_S variant once.
+    func publish(_ key: ChannelKey, _ body: (inout WireWriter) -> Void) {
+        guard let subs = subscribers[key], !subs.isEmpty else { return }
+        var plain: String?
+        var strings: String?
+        for (sid, chan) in subs.sorted(by: { $0.key < $1.key }) {
+            guard let session = sessions[sid] else { continue }
+            let fragment: String
+            if session.decimalsAsStrings {
+                if strings == nil { strings = SimulatorEngine.fragment(decS: true, body) }
+                fragment = strings ?? ""
+            } else {
+                if plain == nil { plain = SimulatorEngine.fragment(decS: false, body) }
+                fragment = plain ?? ""
+            }
+            sendChannel(sid, chanId: chan, fragment: fragment)
+        }
+    }
+
+    /// Renders tokens written by `body` as a comma-separated fragment (no surrounding brackets).
+    static func fragment(decS: Bool, _ body: (inout WireWriter) -> Void) -> String {
+        var w = WireWriter(decimalsAsStrings: decS, capacity: 128)
+        w.beginArray()
+        body(&w)
+        w.endArray()
+        return String(w.text.dropFirst().dropLast())
+    }
+
+    static func errorEvent(code: Int, msg: String, echo: JSONObject? = nil) -> String {
+        var object = JSONObject()
+        object.append("event", .string("error"))
+        if let echo {
+            for member in echo where member.key != "event" { object.append(member.key, member.value) }
+        }
+        object.append("msg", .string(msg))
+        object.append("code", .number(WireNumber(code)))
+        return JSONValue.object(object).serialized()
+    }
+
+    // MARK: heartbeats
+
+    /// Sends `[chan,"hb"]` on every channel idle for at least the heartbeat interval.
+    func heartbeatSweep() {
+        let now = ContinuousClock.now
+        let interval = configuration.heartbeatInterval
+        for sid in sessions.keys.sorted() {
+            guard let session = sessions[sid] else { continue }
+            var chans = Array(session.channels.keys)
+            if session.auth != nil { chans.append(0) }
+            for chan in chans.sorted() {
+                let last = session.lastActivity[chan] ?? now
+                if session.lastActivity[chan] == nil { sessions[sid]?.lastActivity[chan] = now; continue }
+                if now - last >= interval {
+                    sendChannel(sid, chanId: chan, fragment: "\"hb\"")
+                }
+            }
+        }
+    }
+
+    // MARK: stats
+
+    func stats() -> SimulatorStats {
+        var nonces: [String: SimulatorStats.NonceStats] = [:]
+        for (key, record) in nonceLedger.keys {
+            nonces[key] = .init(accepted: record.accepted, rejected: record.rejected, outOfOrder: record.outOfOrder, lastNonce: record.last)
+        }
+        return SimulatorStats(
+            connections: sessions.count, connectionIds: sessions.keys.sorted(),
+            connectionsAccepted: connectionsAccepted, connectionsRefused: connectionsRefused,
+            messagesSent: messagesSent, ticks: ticks, nonces: nonces, faultsInjected: faultCounts,
+            restRequests: restCounts, maintenance: maintenance
+        )
+    }
+
+    /// Every accepted nonce of a key in arrival order.
+    func acceptedNonces(key: String) -> [Int64] { nonceLedger.keys[key]?.history ?? [] }
+
+    /// Frames queued but not yet written, summed over connections.
+    func pendingFrames() -> Int { sessions.values.reduce(0) { $0 + $1.outbox.pending } }
+
+    /// The maximum pending frames of any connection.
+    func maxPendingFrames() -> Int { sessions.values.map(\.outbox.pending).max() ?? 0 }
+
+    /// Current outbound latency (fault).
+    func currentLatency() -> Duration { latency }
+}
+
+extension SimulatorEngine {
+    /// Ends every connection (shutdown): the writer finishes and the handler closes cleanly.
+    func closeAll() {
+        for (_, session) in sessions {
+            session.outbox.clearFaults()
+            session.outbox.drop()
+            session.outbox.finish()
+        }
+    }
+}

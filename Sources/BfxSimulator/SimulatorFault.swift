@@ -1,0 +1,57 @@
+/// A fault the simulator can inject. `connection: nil` means every WebSocket connection.
+/// Every injection is counted (see `SimulatorStats.faultsInjected`).
+public enum SimulatorFault: Sendable, Equatable {
+    /// Close every WebSocket connection abruptly (TCP close, no close frame).
+    case dropAll
+    /// Close one WebSocket connection abruptly.
+    case dropConnection(Int)
+    /// Silent stall: the TCP connection stays open but the server sends nothing (no data, no
+    /// heartbeats, no pongs) and stops reading, for `duration` or until `.clear`.
+    case stall(connection: Int?, duration: Duration?)
+    /// Send `{"event":"info","code":20051,...}` (server restarting — clients should reconnect).
+    case restart
+    /// Send info 20060, report platform status 0 and answer REST with `["error",20060,"maintenance"]`,
+    /// then after `duration` send info 20061 and resume.
+    case maintenance(duration: Duration)
+    /// The next `cs` message sent on the connection(s) carries a wrong checksum.
+    case corruptNextChecksum(connection: Int?)
+    /// The next public sequence number on the connection(s) skips one value (requires SEQ_ALL).
+    case skipSequence(connection: Int?)
+    /// Send one malformed (non-JSON) text frame.
+    case malformedFrame(connection: Int?)
+    /// Delay every outbound WebSocket frame and every REST response by this much (zero clears).
+    case latency(Duration)
+    /// Read client frames slowly: wait `perMessage` before processing each inbound frame (zero clears).
+    case slowReader(connection: Int?, perMessage: Duration)
+    /// Reject the next nonce of the key (any key when nil) with 10114 `nonce: small`.
+    case rejectNextNonce(apiKey: String?)
+    /// The next `count` REST requests answer HTTP 500 `["error",10001,"ERR_GENERIC"]`... (see docs).
+    case restErrors(count: Int)
+    /// The next `count` REST requests answer HTTP 429 `{"error":"ERR_RATE_LIMIT"}`.
+    case restRateLimit(count: Int)
+    /// Refuse WebSocket upgrades (HTTP 503) for `duration`.
+    case refuseConnections(duration: Duration)
+    /// Clear all persistent faults (stall, latency, slow reader, refusal, pending one-shots).
+    case clear
+
+    /// Stable name used for counting and in the control API.
+    public var name: String {
+        switch self {
+        case .dropAll: "dropAll"
+        case .dropConnection: "dropConnection"
+        case .stall: "stall"
+        case .restart: "restart"
+        case .maintenance: "maintenance"
+        case .corruptNextChecksum: "corruptChecksum"
+        case .skipSequence: "skipSequence"
+        case .malformedFrame: "malformedFrame"
+        case .latency: "latency"
+        case .slowReader: "slowReader"
+        case .rejectNextNonce: "rejectNonce"
+        case .restErrors: "restErrors"
+        case .restRateLimit: "restRateLimit"
+        case .refuseConnections: "refuseConnections"
+        case .clear: "clear"
+        }
+    }
+}

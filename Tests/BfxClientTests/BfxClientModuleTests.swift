@@ -1,0 +1,6 @@
+import Testing
+@testable import BfxClient
+
+@Test func moduleLinks() {
+    #expect(BfxClientModule.name == "BfxClient")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import BfxProtocol
+
+@Test func moduleLinks() {
+    #expect(BfxProtocolModule.name == "BfxProtocol")
+}

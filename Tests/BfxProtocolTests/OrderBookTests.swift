@@ -1,0 +1,72 @@
+import Testing
+@testable import BfxProtocol
+
+@Suite("OrderBook")
+struct OrderBookTests {
+    func n(_ s: String) -> WireNumber { WireNumber(s) ?? WireNumber(0) }
+    func p(_ price: String, _ count: Int64, _ amount: String) -> BookEntry { BookEntry(price: n(price), count: count, amount: n(amount)) }
+
+    @Test func pBookRules() {
+        var book = OrderBook()
+        book.applySnapshot([p("100", 1, "1"), p("99", 2, "2"), p("101", 1, "-3"), p("102", 1, "-4")])
+        #expect(book.bids.map(\.price) == [100, 99] && book.asks.map(\.price) == [101, 102])
+        book.apply(p("99.5", 1, "5"))  // insert in the middle
+        #expect(book.bids.map(\.price.text) == ["100", "99.5", "99"])
+        book.apply(p("100", 3, "7"))  // replace
+        #expect(book.bestBid?.amount == 7 && book.bestBid?.count == 3 && book.bids.count == 3)
+        let d1 = book.apply(p("99.5", 0, "1"))  // delete bid
+        let d2 = book.apply(p("98", 0, "1"))  // absent level: reported
+        let d3 = book.apply(p("101", 0, "-1"))  // delete ask
+        #expect(d1 && !d2 && d3)
+        #expect(book.bids.map(\.price) == [100, 99] && book.asks.map(\.price) == [102])
+        #expect(book.top(1).bids.count == 1 && book.top(10).asks.count == 1)
+        #expect(book.checksumString() == "100:7:102:-4:99:2")
+        #expect(book.checksum() == Int32(bitPattern: CRC32.checksum("100:7:102:-4:99:2")))
+    }
+
+    @Test func fundingBookSidesReversed() {
+        var book = OrderBook(precision: .aggregated, funding: true)
+        book.apply(BookEntry(price: n("0.0002"), count: 1, amount: n("-100"), period: 2))  // bid (demand)
+        book.apply(BookEntry(price: n("0.0003"), count: 1, amount: n("50"), period: 30))  // ask (offer)
+        #expect(book.bids.map(\.price.text) == ["0.0002"] && book.asks.map(\.price.text) == ["0.0003"])
+        book.apply(BookEntry(price: n("0.0002"), count: 0, amount: n("-1"), period: 2))
+        #expect(book.bids.isEmpty)
+    }
+
+    @Test func rawBookRules() {
+        var book = OrderBook(precision: .raw)
+        book.applySnapshot([RawBookEntry(orderId: 5, price: 100, amount: 1), RawBookEntry(orderId: 3, price: 100, amount: 2),
+                            RawBookEntry(orderId: 9, price: 101, amount: -1)])
+        #expect(book.bids.map(\.orderId) == [3, 5])  // same price: ascending id
+        book.apply(RawBookEntry(orderId: 5, price: 102, amount: -2))  // moves to the ask side
+        #expect(book.bids.map(\.orderId) == [3] && book.asks.map(\.orderId) == [9, 5])
+        let r1 = book.apply(RawBookEntry(orderId: 9, price: 0, amount: 1))
+        let r2 = book.apply(RawBookEntry(orderId: 77, price: 0, amount: 1))
+        #expect(r1 && !r2)
+        #expect(book.checksumString() == "3:2:5:-2")
+    }
+
+    @Test func checksumCoversOnlyTop25AndEquality() {
+        var a = OrderBook()
+        for i in 0..<40 {
+            a.apply(p(String(1000 - i), 1, "1"))
+            a.apply(p(String(1001 + i), 1, "-1"))
+        }
+        #expect(a.checksumString().split(separator: ":").count == 100)
+        var b = a
+        b.apply(p("960", 1, "5"))  // a 41st bid level does not change the checksum
+        #expect(a.checksum() == b.checksum())
+        #expect(a != b)
+        b.apply(p("960", 0, "1"))
+        #expect(a == b)
+        b.apply(p("1000", 1, "2"))
+        #expect(a.checksum() != b.checksum())
+    }
+
+    @Test func emptyBookChecksum() {
+        #expect(OrderBook().checksum() == Int32(bitPattern: CRC32.checksum("")))
+        #expect(CRC32.checksum("123456789") == 0xCBF4_3926)  // standard CRC-32 check value
+        #expect(OrderBook(kind: .ticker(funding: false)) == nil)
+        #expect(OrderBook(kind: .rawBook(funding: true))?.precision == .raw)
+    }
+}

@@ -1,0 +1,140 @@
+import BfxProtocol
+import Testing
+@testable import BfxSimulator
+
+@Suite("Fault injection", .timeLimit(.minutes(1)))
+struct FaultTests {
+    @Test func dropAllAndDropOne() async throws {
+        try await withSimulator { sim in
+            let a = try await TestWS.open(sim)
+            let b = try await TestWS.open(sim)
+            let c = try await TestWS.open(sim)
+            let ids = await sim.stats().connectionIds
+            #expect(ids.count == 3)
+            await sim.inject(.dropConnection(try #require(ids.first)))
+            try await a.expectClosed()
+            #expect(!b.isClosed)
+            await sim.inject(.dropAll)
+            try await b.expectClosed()
+            try await c.expectClosed()
+            // no close frame: the last frame each client saw is the info event
+            #expect(b.all.count == 1)
+            #expect(await sim.stats().faultsInjected["dropAll"] == 1)
+        }
+    }
+
+    @Test func silentStallThenResume() async throws {
+        try await withSimulator(testConfiguration { $0.heartbeatInterval = .milliseconds(100) }) { sim in
+            let ws = try await TestWS.open(sim)
+            let chan = try await ws.subscribe(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD"}"#)
+            try await ws.expect("hb") { $0[0]?.int == chan && $0[1]?.string == "hb" }
+            await sim.inject(.stall(connection: nil, duration: nil))
+            ws.send(#"{"event":"ping","cid":1}"#)
+            // a fresh connection is not stalled: use it as a fence for frames queued before the stall
+            let other = try await TestWS.open(sim)
+            other.send(#"{"event":"ping","cid":2}"#)
+            try await other.expect("pong on healthy connection") { $0["cid"]?.int == 2 }
+            ws.markAll()
+            await sim.step(50)
+            other.send(#"{"event":"ping","cid":3}"#)
+            try await other.expect("second pong on healthy connection") { $0["cid"]?.int == 3 }
+            #expect(ws.pending.isEmpty, "stalled connection sent \(ws.pending)")
+            #expect(!ws.all.contains { $0.contains("pong") })
+            #expect(!ws.isClosed)
+            await sim.inject(.clear)
+            try await ws.expect("pong after stall") { $0["event"]?.string == "pong" }
+            try await ws.expect("hb after stall") { $0[1]?.string == "hb" }
+            await ws.close()
+            await other.close()
+        }
+    }
+
+    @Test func restartAndMaintenanceInfoCodes() async throws {
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            await sim.inject(.restart)
+            let restart = try await ws.expect("20051") { $0["code"]?.int == 20051 }
+            #expect(restart["event"]?.string == "info")
+            await sim.inject(.maintenance(duration: .seconds(3)))
+            try await ws.expect("20060") { $0["event"]?.string == "info" && $0["code"]?.int == 20060 }
+            let late = try await TestWS.open(sim)
+            #expect(late.all.first.flatMap { try? JSONValue.parse($0) }?["platform"]?["status"]?.int == 0)
+            try await ws.expect("20061") { $0["event"]?.string == "info" && $0["code"]?.int == 20061 }
+            #expect(await sim.stats().maintenance == false)
+            await ws.close()
+            await late.close()
+        }
+    }
+
+    @Test func skipSequenceAndMalformedFrame() async throws {
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            ws.send(#"{"event":"conf","flags":65536}"#)
+            try await ws.expect("conf") { $0["event"]?.string == "conf" }
+            let chan = try await ws.subscribe(#"{"event":"subscribe","channel":"book","symbol":"tETHUSD"}"#)
+            let snap = try await ws.expect("snapshot") { $0[0]?.int == chan }
+            let first = try #require(snap[2]?.int64)
+            await sim.inject(.skipSequence(connection: nil))
+            await sim.step(5)
+            let next = try await ws.expect("next update") { $0[0]?.int == chan }
+            #expect(next.array?.last?.int64 == first + 2, "one sequence number skipped")
+            await sim.inject(.malformedFrame(connection: nil))
+            ws.send(#"{"event":"ping","cid":3}"#)
+            try await ws.expect("pong") { $0["cid"]?.int == 3 }
+            #expect(ws.all.contains { (try? JSONValue.parse($0)) == nil }, "a non-JSON frame was sent")
+            await ws.close()
+        }
+    }
+
+    @Test func latencyAndSlowReader() async throws {
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            await sim.inject(.latency(.milliseconds(300)))
+            let start = ContinuousClock.now
+            ws.send(#"{"event":"ping","cid":1}"#)
+            try await ws.expect("delayed pong") { $0["cid"]?.int == 1 }
+            #expect(ContinuousClock.now - start >= .milliseconds(300))
+            let restStart = ContinuousClock.now
+            _ = try await TestHTTP.request("\(sim.restURL)/platform/status")
+            #expect(ContinuousClock.now - restStart >= .milliseconds(300))
+            await sim.inject(.latency(.zero))
+            await sim.inject(.slowReader(connection: nil, perMessage: .milliseconds(100)))
+            let slowStart = ContinuousClock.now
+            for cid in 10..<13 { ws.send("{\"event\":\"ping\",\"cid\":\(cid)}") }
+            try await ws.expect("third pong") { $0["cid"]?.int == 12 }
+            #expect(ContinuousClock.now - slowStart >= .milliseconds(300))
+            await ws.close()
+        }
+    }
+
+    @Test func refuseConnections() async throws {
+        try await withSimulator { sim in
+            await sim.inject(.refuseConnections(duration: .seconds(30)))
+            let ws = TestWS(url: sim.wsURL)
+            try await ws.expectClosed()
+            #expect(ws.all.isEmpty)
+            #expect(await sim.stats().connectionsRefused >= 1)
+            await sim.inject(.clear)
+            let ok = try await TestWS.open(sim)
+            await ok.close()
+        }
+    }
+
+    @Test func scenarioRunsSeededSchedule() async throws {
+        let json = #"{"seed":3,"steps":[{"at":0.05,"fault":"restart"},{"at":0.1,"fault":"restErrors","count":1}],"random":{"count":4,"within":1,"faults":["corruptChecksum","skipSequence"]}}"#
+        let a = try SimulatorScenario(json: json)
+        let b = try SimulatorScenario(json: json)
+        #expect(a.steps == b.steps)
+        #expect(a.steps.count == 6)
+        #expect(a.steps.map(\.at) == a.steps.map(\.at).sorted())
+        #expect(throws: SimulatorFaultParseError.self) { try SimulatorScenario(json: #"{"steps":[{"at":1,"fault":"bogus"}]}"#) }
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            let task = sim.run(try SimulatorScenario(json: #"{"steps":[{"at":0.05,"fault":"restart"}]}"#))
+            try await ws.expect("scenario restart") { $0["code"]?.int == 20051 }
+            await task.value
+            #expect(await sim.stats().faultsInjected["restart"] == 1)
+            await ws.close()
+        }
+    }
+}
