@@ -32,8 +32,11 @@ fi
 if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
   if [ -f Benchmarks/Package.swift ]; then
     echo "bench: ordo-one suites ($(elapsed) s)"
+    mkdir -p tmp
+    # written to tmp/ first: only a successful run lands in benchmarks/results/
     (cd Benchmarks && timeout 900 $SWIFT package --allow-writing-to-package-directory benchmark \
-        --no-progress 2>&1) | tee "benchmarks/results/ordo-$stamp.txt"
+        --no-progress 2>&1) | tee "tmp/ordo-$stamp.txt"
+    mv "tmp/ordo-$stamp.txt" "benchmarks/results/ordo-$stamp.txt"
   else
     echo "bench: Benchmarks/Package.swift not present; ordo-one suites skipped" | tee "benchmarks/results/ordo-$stamp.txt"
   fi

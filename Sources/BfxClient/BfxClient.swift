@@ -146,6 +146,28 @@ public final class BfxClient: Sendable {
         }
     }
 
+    /// Opens a dedicated authenticated connection on ``BfxClientConfiguration/authenticatedURL``
+    /// (through the authenticated rate limiter). It re-authenticates with a fresh request from
+    /// `hook` after every reconnect; channel-0 frames go to the hook.
+    public func openAuthenticatedConnection(_ hook: AuthenticationHook) throws -> AuthenticatedConnection {
+        let url: WebSocketURL
+        do { url = try WebSocketURL(parsing: configuration.authenticatedURL) } catch {
+            throw ClientError(message: "authenticatedURL: \(error)")
+        }
+        let slot: ConnectionSlot = try pool.withLock { state in
+            guard !state.isShutdown else { throw ClientError(message: "client is shut down") }
+            let slotID = state.nextSlotID
+            state.nextSlotID += 1
+            let slot = ConnectionSlot(id: slotID, eventLoop: group.next(), url: url, environment: environment,
+                                      limiter: environment.authenticatedLimiter, authHook: hook)
+            // Authenticated slots are not used for public subscriptions (assigned = max).
+            state.slots[slotID] = PoolEntry(slot: slot, assigned: Int.max / 2)
+            return slot
+        }
+        slot.start()
+        return AuthenticatedConnection(slot: slot)
+    }
+
     /// Closes every connection (the pool reconnects them at once, through the rate limiter).
     public func reconnectAll() {
         for slot in slots() { slot.reconnect(reason: .requested) }

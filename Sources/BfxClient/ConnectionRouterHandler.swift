@@ -39,6 +39,7 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
             routeEvent(event)
         case .heartbeat(let chanId, let meta):
             slot.heartbeat(chanId: Int(truncatingIfNeeded: chanId), seq: meta.seq)
+            if chanId == 0 { slot.userFrame(frame) }
         case .checksum(let chanId, let value, let meta):
             guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
             slot.bookChecksum(m, server: value)
@@ -91,8 +92,10 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
             guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
             slot.deliver(m, .liquidations(entries))
         case .user(_, let meta):
-            // Channel 0 belongs to the user-data client; only keep the sequence audit in step.
+            // Channel 0 belongs to the user-data client (via the authentication hook); the
+            // public sequence audit still counts it.
             _ = slot.member(forChanId: 0, seq: meta.seq)
+            slot.userFrame(frame)
         case .unknownChannel(let chanId, _):
             // Data for a chanId the decoder does not know (e.g. after an unsubscribe): ignore.
             _ = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: nil)
@@ -122,7 +125,9 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
                 subId: Self.subId(error.subId),
                 chanId: error.fields["chanId"]?.int64.map { Int(truncatingIfNeeded: $0) }
             )
-        case .pong, .auth, .unknown:
+        case .auth(let auth):
+            slot.didReceiveAuth(auth)
+        case .pong, .unknown:
             break
         }
     }

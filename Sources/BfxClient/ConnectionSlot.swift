@@ -40,8 +40,13 @@ final class ConnectionSlot: @unchecked Sendable {
     private(set) var opens = 0
     private var supervisor: Task<Void, Never>?
     private var watchdog: Task<Void, Never>?
+    /// Authenticated connections only (see ``AuthenticationHook``).
+    let authHook: AuthenticationHook?
+    private(set) var isAuthenticated = false
 
-    init(id: Int, eventLoop: any EventLoop, url: WebSocketURL, environment: ClientEnvironment, limiter: ConnectionRateLimiter) {
+    init(id: Int, eventLoop: any EventLoop, url: WebSocketURL, environment: ClientEnvironment, limiter: ConnectionRateLimiter,
+         authHook: AuthenticationHook? = nil) {
+        self.authHook = authHook
         self.id = id
         self.eventLoop = eventLoop
         self.url = url
@@ -300,6 +305,7 @@ final class ConnectionSlot: @unchecked Sendable {
         lastPingAt = connectedAt
         lastSeq = nil
         confAcknowledged = false
+        isAuthenticated = false
         pendingCloseReason = nil
         byChanId.removeAll(keepingCapacity: true)
         environment.metrics.connectionOpens.increment()
@@ -319,6 +325,7 @@ final class ConnectionSlot: @unchecked Sendable {
         guard generation == self.generation else { return reason }
         channel = nil
         confAcknowledged = false
+        isAuthenticated = false
         lastCloseReason = reason
         pendingCloseReason = nil
         byChanId.removeAll(keepingCapacity: true)
@@ -505,8 +512,62 @@ final class ConnectionSlot: @unchecked Sendable {
             logger.error("conf rejected; continuing without integrity flags", metadata: ["flags": "\(flags ?? -1)"])
         }
         confAcknowledged = true
+        if let authHook, !isAuthenticated {
+            authenticate(authHook)
+            return
+        }
         if state == .handshaking { setState(.open) }
         subscribeAllPending()
+    }
+
+    /// Asks the hook for a freshly signed `auth` request (off the event loop: it may wait for the
+    /// nonce manager) and sends it on the socket that is current now.
+    private func authenticate(_ hook: AuthenticationHook) {
+        let generation = self.generation
+        logger.info("authenticating")
+        Task {
+            do {
+                let text = try await hook.makeAuthRequest()
+                self.eventLoop.execute {
+                    guard generation == self.generation, let channel = self.channel else { return }
+                    var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+                    buffer.writeString(text)
+                    channel.writeAndFlush(buffer, promise: nil)
+                }
+            } catch {
+                self.eventLoop.execute {
+                    guard generation == self.generation else { return }
+                    self.logger.error("could not build auth request", metadata: ["error": "\(error)"])
+                    self.close(reason: .authenticationFailed)
+                }
+            }
+        }
+    }
+
+    func didReceiveAuth(_ event: AuthEvent) {
+        authHook?.onAuthResult(event)
+        if event.isOK {
+            isAuthenticated = true
+            logger.info("authenticated")
+            if state == .handshaking { setState(.open) }
+            subscribeAllPending()
+        } else {
+            // Never log the request; the server's code/message carry no secret.
+            logger.error("authentication failed", metadata: ["code": "\(event.code?.rawValue ?? 0)", "msg": "\(event.message ?? event.status)"])
+            close(reason: .authenticationFailed)
+        }
+    }
+
+    func userFrame(_ frame: Frame) {
+        authHook?.onUserFrame(frame)
+    }
+
+    func sendIfAuthenticated(_ text: String) -> Bool {
+        guard isAuthenticated, let channel else { return false }
+        var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+        buffer.writeString(text)
+        channel.writeAndFlush(buffer, promise: nil)
+        return true
     }
 
     func didSubscribe(chanId: Int, subId: Int?) {

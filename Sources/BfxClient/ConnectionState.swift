@@ -30,6 +30,8 @@ public enum CloseReason: String, Sendable, Hashable {
     case serverRestart
     /// The server speaks an unsupported protocol version.
     case protocolVersion
+    /// The `auth` request could not be built or the server rejected it.
+    case authenticationFailed
     /// A user or operator asked for a reconnect.
     case requested
     /// No subscriptions left on the connection.

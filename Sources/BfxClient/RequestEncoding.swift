@@ -1,40 +1,27 @@
 import BfxProtocol
 
-/// The JSON text of public-channel requests, built from ``ChannelSpec`` with ``BfxProtocol/JSONValue``
-/// serialisation (so strings are escaped correctly).
+/// Maps a ``ChannelSpec`` and the connection's control requests onto BfxProtocol's
+/// ``BfxProtocol/BfxRequest`` encoders (the one place requests are serialised).
 enum RequestEncoding {
-    static func conf(flags: ConfFlags) -> String {
-        JSONValue.object(JSONObject([.init(key: "event", value: "conf"), .init(key: "flags", value: .number(WireNumber(flags.rawValue)))])).serialized()
-    }
+    static func conf(flags: ConfFlags) -> String { BfxRequest.conf(flags: flags).text }
 
-    static func ping(cid: Int) -> String {
-        JSONValue.object(JSONObject([.init(key: "event", value: "ping"), .init(key: "cid", value: .number(WireNumber(cid)))])).serialized()
-    }
+    static func ping(cid: Int) -> String { BfxRequest.ping(cid: Int64(cid)).text }
 
-    static func unsubscribe(chanId: Int) -> String {
-        JSONValue.object(JSONObject([.init(key: "event", value: "unsubscribe"), .init(key: "chanId", value: .number(WireNumber(chanId)))])).serialized()
-    }
+    static func unsubscribe(chanId: Int) -> String { BfxRequest.unsubscribe(chanId: Int64(chanId)).text }
 
+    /// `subscribe` with every parameter of `spec` and the subscription id as `subId`.
     static func subscribe(_ spec: ChannelSpec, subId: Int) -> String {
-        var o = JSONObject()
-        o.append("event", "subscribe")
-        o.append("channel", .string(spec.channelName))
+        let id = JSONValue.number(WireNumber(subId))
         switch spec {
         case .ticker(let symbol), .trades(let symbol):
-            o.append("symbol", .string(symbol))
+            return BfxRequest.subscribe(channel: spec.channelName, symbol: symbol, subId: id).text
         case .book(let symbol, let precision, let frequency, let length):
-            o.append("symbol", .string(symbol))
-            o.append("prec", .string(precision.rawValue))
-            o.append("freq", .string(frequency.rawValue))
-            o.append("len", .string(String(length)))
+            return BfxRequest.subscribe(channel: "book", symbol: symbol, prec: precision.rawValue, freq: frequency.rawValue,
+                                        len: String(length), subId: id).text
         case .rawBook(let symbol, let length):
-            o.append("symbol", .string(symbol))
-            o.append("prec", "R0")
-            o.append("len", .string(String(length)))
+            return BfxRequest.subscribe(channel: "book", symbol: symbol, prec: "R0", len: String(length), subId: id).text
         case .candles(let key), .status(let key):
-            o.append("key", .string(key))
+            return BfxRequest.subscribe(channel: spec.channelName, key: key, subId: id).text
         }
-        o.append("subId", .number(WireNumber(subId)))
-        return JSONValue.object(o).serialized()
     }
 }

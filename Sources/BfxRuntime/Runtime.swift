@@ -37,6 +37,10 @@ public actor Runtime {
     var restClients: [String: BfxRESTClient] = [:]
     var keyIDs: [String: String] = [:]
     var demoCredentials: [String: BfxCredentials] = [:]
+    /// Resolved credentials per key name (configured or demo); never logged.
+    var credentialsByKey: [String: BfxCredentials] = [:]
+    /// Running user-data clients by key name (`connections[].key`).
+    var userData: [String: UserDataEntry] = [:]
     var urls = EndpointConfig.liveURLs
     var channels: [String: ChannelEntry] = [:]
     var channelOrder: [String] = []
@@ -50,6 +54,10 @@ public actor Runtime {
     var lastSample: (time: Double, messages: Int, issued: UInt64)?
     var totalMessages = 0
     var restRateLimitHits = 0
+    /// Client-side budget of the runtime's own public REST calls (`rate_limits.rest_public_per_minute`).
+    var publicRESTBucket: TokenBucket
+    /// Times a public call waited for `publicRESTBucket`.
+    var publicRESTWaits = 0
     var restErrors = 0
     var clientCounters = IntegrityCounters()
     var lastIssuedPerKey: [String: (time: Double, issued: UInt64, rate: Double)] = [:]
@@ -66,6 +74,7 @@ public actor Runtime {
         self.logger = logger
         self.metrics = RuntimeMetrics(registry: options.metricsRegistry)
         self.alertEngine = AlertEngine(rules: config.alerts)
+        self.publicRESTBucket = TokenBucket(perMinute: config.rateLimits.restPublicPerMinute)
         for key in config.keys {
             if let value = key.apiKey?.value { SecretRedactor.shared.register(value) }
             if let value = key.apiSecret?.value { SecretRedactor.shared.register(value) }
@@ -84,6 +93,7 @@ public actor Runtime {
             try await startEndpoint()
             startNonceAndREST()
             try startWebSocket()
+            try await startUserData()
             for connection in config.connections {
                 for spec in connection.channels {
                     _ = try await subscribe(spec, group: connection.name)
@@ -160,6 +170,7 @@ public actor Runtime {
         loops.removeAll()
         for task in workTasks { task.cancel() }
         workTasks.removeAll()
+        await stopUserData()
         if let client = wsClient {
             for id in channelOrder {
                 guard let entry = channels[id] else { continue }
@@ -271,9 +282,10 @@ public actor Runtime {
         nonceLogger[metadataKey: "component"] = "nonce"
         let manager = NonceManager(configuration: nonceConfig, logger: nonceLogger)
         nonceManager = manager
-        // REST rate limits: BfxClient's per-endpoint limiter keeps its own conservative defaults;
-        // `rate_limits.rest_*` are informational (docs/configuration.md).
-        let restConfig = BfxRESTConfiguration(publicBaseURL: urls.restPublic, authBaseURL: urls.restAuth)
+        // REST rate limits: `rate_limits.rest_*_per_minute` become the default token-bucket budget
+        // of every endpoint in BfxRESTClient's per-endpoint limiter (docs/configuration.md).
+        let restConfig = BfxRESTConfiguration(publicBaseURL: urls.restPublic, authBaseURL: urls.restAuth,
+                                              rateLimits: Self.restRateLimits(config.rateLimits))
         for key in config.keys {
             let credentials: BfxCredentials
             if let apiKey = key.apiKey?.value, let secret = key.apiSecret?.value {
@@ -285,6 +297,7 @@ public actor Runtime {
             }
             let keyID = KeyFingerprint.of(apiKey: credentials.apiKey)
             keyIDs[key.name] = keyID
+            credentialsByKey[key.name] = credentials
             switch key.nonceStore.kind {
             case .memory: break
             case .file:
@@ -305,13 +318,28 @@ public actor Runtime {
         }
     }
 
-    private func startWebSocket() throws {
+    /// The per-endpoint token-bucket limits for `BfxRESTClient` from `rate_limits`: the configured
+    /// budgets are the default for every endpoint; the client's stricter `platform/status`
+    /// override (30/min) is kept unless the public budget is lower still.
+    static func restRateLimits(_ config: RateLimitConfig) -> RESTRateLimits {
+        let defaults = RESTRateLimits()
+        let overrides = defaults.overrides.mapValues { min($0, config.restPublicPerMinute) }
+        return RESTRateLimits(authPerMinute: config.restAuthPerMinute, publicPerMinute: config.restPublicPerMinute, overrides: overrides)
+    }
+
+    /// `websocket.reconnect` as the client's policy (market data and user data alike).
+    var reconnectPolicy: ReconnectPolicy {
         let ws = config.websocket
-        let policy = ReconnectPolicy(
+        return ReconnectPolicy(
             initialDelay: ws.reconnect.initialDelay.duration, multiplier: ws.reconnect.multiplier,
             maxDelay: ws.reconnect.maxDelay.duration, jitter: ReconnectPolicy.Jitter(rawValue: ws.reconnect.jitter.rawValue) ?? .full,
             maxAttempts: ws.reconnect.maxAttempts == 0 ? nil : ws.reconnect.maxAttempts,
             giveUpAfter: ws.reconnect.giveUpAfter.milliseconds == 0 ? nil : ws.reconnect.giveUpAfter.duration)
+    }
+
+    private func startWebSocket() throws {
+        let ws = config.websocket
+        let policy = reconnectPolicy
         let clientConfig = BfxClientConfiguration(
             publicURL: urls.wsPublic, authenticatedURL: urls.wsAuth,
             maxSubscriptionsPerConnection: ws.maxSubscriptionsPerConnection,

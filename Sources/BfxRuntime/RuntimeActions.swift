@@ -97,6 +97,12 @@ extension Runtime {
                 throw RuntimeError.callFailed("\(normalized): \(error)")
             }
         }
+        // Bounded: each wait is at most one refill interval; 1000 rounds cover any budget ≥ 1/min.
+        for _ in 0..<1000 {
+            guard let wait = publicRESTBucket.take() else { break }
+            publicRESTWaits += 1
+            try await Task.sleep(for: wait)
+        }
         var request = HTTPClientRequest(url: urls.restPublic + "/v2/" + normalized)
         request.method = method.uppercased() == "POST" ? .POST : .GET
         if request.method == .POST { request.body = .bytes(ByteBuffer(string: body ?? "{}")) }
@@ -118,35 +124,76 @@ extension Runtime {
         }
     }
 
-    /// Submits an order (`auth/w/order/submit`, class `nonce.map.order_new`). Returns the notification JSON.
+    /// Submits an order. With a ready user-data stream for the key (`connections[].key`) it is
+    /// sent as a correlated WebSocket `on` and resolves on the server's `on`/`oc`; otherwise it is
+    /// REST `auth/w/order/submit` (class `nonce.map.order_new`). Returns notification JSON
+    /// (`[MTS, "on-req", null, null, [ORDER], null, "SUCCESS", TEXT]` on both paths).
     public func submitOrder(_ order: OrderRequest, key: String? = nil) async throws -> String {
+        guard phase == .running || phase == .starting || phase == .stopping else { throw RuntimeError.notRunning }
+        let newOrder = NewOrder(type: order.type, symbol: order.symbol, amount: try Self.wireNumber(order.amount, field: "amount"),
+                                price: try order.price.map { try Self.wireNumber($0, field: "price") }, cid: order.cid)
+        if let placed = try await userDataInput(key: key, label: "submit order", { try await $0.submit(newOrder) }) {
+            return Self.notificationJSON(type: "on-req", info: .orders([placed]), text: "Submitted via WebSocket")
+        }
         var fields = ["\"type\":\(Self.quote(order.type))", "\"symbol\":\(Self.quote(order.symbol))", "\"amount\":\(Self.quote(order.amount))"]
         if let price = order.price { fields.append("\"price\":\(Self.quote(price))") }
         if let cid = order.cid { fields.append("\"cid\":\(cid)") }
         return try await restCall(path: "auth/w/order/submit", body: "{" + fields.joined(separator: ",") + "}", key: key)
     }
 
-    /// Updates an order (`auth/w/order/update`).
+    /// Updates an order: WebSocket `ou` when the key's user-data stream is ready, else REST
+    /// `auth/w/order/update`. Returns notification JSON (`ou-req`, the order in INFO).
     public func updateOrder(id: Int64, price: String? = nil, amount: String? = nil, key: String? = nil) async throws -> String {
+        guard phase == .running || phase == .starting || phase == .stopping else { throw RuntimeError.notRunning }
+        let update = OrderUpdate(id: id, price: try price.map { try Self.wireNumber($0, field: "price") },
+                                 amount: try amount.map { try Self.wireNumber($0, field: "amount") })
+        if let updated = try await userDataInput(key: key, label: "update order", { try await $0.update(update) }) {
+            return Self.notificationJSON(type: "ou-req", info: .order(updated), text: "Updated via WebSocket")
+        }
         var fields = ["\"id\":\(id)"]
         if let price { fields.append("\"price\":\(Self.quote(price))") }
         if let amount { fields.append("\"amount\":\(Self.quote(amount))") }
         return try await restCall(path: "auth/w/order/update", body: "{" + fields.joined(separator: ",") + "}", key: key)
     }
 
-    /// Cancels an order (`auth/w/order/cancel`, class `nonce.map.order_cancel`).
+    /// Cancels an order: WebSocket `oc` when the key's user-data stream is ready, else REST
+    /// `auth/w/order/cancel` (class `nonce.map.order_cancel`). Returns notification JSON (`oc-req`).
     public func cancelOrder(id: Int64, key: String? = nil) async throws -> String {
-        try await restCall(path: "auth/w/order/cancel", body: "{\"id\":\(id)}", key: key)
+        guard phase == .running || phase == .starting || phase == .stopping else { throw RuntimeError.notRunning }
+        if let closed = try await userDataInput(key: key, label: "cancel order", { try await $0.cancel(.id(id)) }) {
+            return Self.notificationJSON(type: "oc-req", info: .order(closed), text: "Cancelled via WebSocket")
+        }
+        return try await restCall(path: "auth/w/order/cancel", body: "{\"id\":\(id)}", key: key)
     }
 
-    /// Wallets (REST `auth/r/wallets`) as JSON text.
-    public func wallets(key: String? = nil) async throws -> String { try await restCall(path: "auth/r/wallets", body: "{}", key: key) }
+    /// Wallets as JSON text (WALLET rows): from the live `AccountState` when the key's user-data
+    /// stream is ready, else REST `auth/r/wallets`.
+    public func wallets(key: String? = nil) async throws -> String {
+        if let client = await readyUserData(key: key) {
+            let state = await client.accountState
+            return JSONValue.array(state.wallets.keys.sorted().compactMap { state.wallets[$0]?.row }).serialized()
+        }
+        return try await restCall(path: "auth/r/wallets", body: "{}", key: key)
+    }
 
-    /// Active orders (REST `auth/r/orders`) as JSON text.
-    public func orders(key: String? = nil) async throws -> String { try await restCall(path: "auth/r/orders", body: "{}", key: key) }
+    /// Active orders as JSON text (ORDER rows, by id): live `AccountState` when the key's
+    /// user-data stream is ready, else REST `auth/r/orders`.
+    public func orders(key: String? = nil) async throws -> String {
+        if let client = await readyUserData(key: key) {
+            return JSONValue.array(await client.accountState.openOrders.map(\.row)).serialized()
+        }
+        return try await restCall(path: "auth/r/orders", body: "{}", key: key)
+    }
 
-    /// Positions (REST `auth/r/positions`) as JSON text.
-    public func positions(key: String? = nil) async throws -> String { try await restCall(path: "auth/r/positions", body: "{}", key: key) }
+    /// Positions as JSON text (POSITION rows, by symbol): live `AccountState` when the key's
+    /// user-data stream is ready, else REST `auth/r/positions`.
+    public func positions(key: String? = nil) async throws -> String {
+        if let client = await readyUserData(key: key) {
+            let state = await client.accountState
+            return JSONValue.array(state.positions.keys.sorted().compactMap { state.positions[$0]?.row }).serialized()
+        }
+        return try await restCall(path: "auth/r/positions", body: "{}", key: key)
+    }
 
     /// Injects a fault into the embedded simulator.
     public func injectFault(_ fault: FaultRequest) async throws {
@@ -204,6 +251,15 @@ extension Runtime {
         applied.output = new.output
         applied.shutdown = new.shutdown
         applied.startup = new.startup
+        if new.rateLimits.restPublicPerMinute != config.rateLimits.restPublicPerMinute {
+            publicRESTBucket = TokenBucket(perMinute: new.rateLimits.restPublicPerMinute)
+        }
+        if new.rateLimits.restAuthPerMinute != config.rateLimits.restAuthPerMinute
+            || new.rateLimits.wsConnectAuthPer15s != config.rateLimits.wsConnectAuthPer15s
+            || new.rateLimits.wsConnectPublicPerMinute != config.rateLimits.wsConnectPublicPerMinute {
+            restartNeeded.append("rate_limits (except rest_public_per_minute)")
+        }
+        if new.connections.map(\.key) != config.connections.map(\.key) { restartNeeded.append("connections[].key") }
         applied.rateLimits = new.rateLimits
         config = applied
         let note = restartNeeded.isEmpty ? "" : " (restart needed for: \(restartNeeded.joined(separator: ", ")))"
