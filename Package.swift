@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -121,6 +122,7 @@ let package = Package(
         .target(
             name: "BfxConsole",
             dependencies: [
+                "BfxProtocol",
                 "BfxRuntime",
                 "CEditLine",
                 .product(name: "Logging", package: "swift-log"),
@@ -164,6 +166,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxRuntime", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxProtocol", "BfxRuntime", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .executableTarget(name: "example-book-watcher", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/BookWatcher", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-user-data-listener", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/UserDataListener", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-order-round-trip", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/OrderRoundTrip", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-shared-nonce-store", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/SharedNonceStore", swiftSettings: swiftSettings),
     ]
 )

@@ -39,5 +39,26 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        // Plain executable (not a Benchmark-framework target): frames/s the simulator pushes to one
+        // loopback WebSocket. Run: swift run -c release SimulatorThroughput [seconds] [book|mixed]
+        .executableTarget(
+            name: "SimulatorThroughput",
+            dependencies: [
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "SimulatorThroughput",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Plain executable: end-to-end WebSocket client throughput against the in-process simulator.
+        // Run: swift run -c release ClientThroughput [seconds] [books]
+        .executableTarget(
+            name: "ClientThroughput",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "ClientThroughput",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

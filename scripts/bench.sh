@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in benchmarks/harness
 SWIFT=${SWIFT:-swift}
 start=$(date +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

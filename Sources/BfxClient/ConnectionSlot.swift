@@ -708,6 +708,7 @@ final class ConnectionSlot: @unchecked Sendable {
         guard member.phase == .live else { return }
         do {
             try member.core.withBook { book in
+                // In-place mutation of the optional (no copy of the book); checked non-nil first.
                 guard book != nil else { return }
                 try apply(&book!)
             }

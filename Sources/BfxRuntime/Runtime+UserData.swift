@@ -14,6 +14,9 @@ struct UserDataEntry {
 }
 
 extension Runtime {
+    /// How long `start()` waits for a user-data stream to become ready before continuing without it.
+    static let userDataStartTimeout: Duration = .seconds(30)
+
     // MARK: - Start / stop
 
     /// Starts one `UserDataClient` per key named in `connections[].key`, on the authenticated
@@ -58,17 +61,36 @@ extension Runtime {
                 for await event in events { await self?.handle(userData: event, key: keyName) }
             }
             userData[keyName] = UserDataEntry(connection: connection.name, key: keyName, client: client, task: task, view: view)
-            do {
-                try await client.start()
-            } catch let error as UserDataError {
-                if case .authenticationFailed(let kind, _, _) = error, kind != .other {
+            // `client.start()` retries transient connection failures per the reconnect policy
+            // (possibly forever), so the runtime waits at most `userDataStartTimeout` for it: a
+            // rejected key fails start; a stream still connecting then continues in the
+            // background (queries and orders use REST until it is ready).
+            let startTask = Task { try await client.start() }
+            let deadline = ContinuousClock.now + Self.userDataStartTimeout
+            var outcome = await client.currentPhase
+            // Bounded by the deadline; polls the client's phase every 20 ms.
+            while outcome != .ready && outcome != .stopped && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+                outcome = await client.currentPhase
+            }
+            if outcome == .stopped {
+                let error: any Error
+                switch await startTask.result {
+                case .success: error = UserDataError.closed
+                case .failure(let failure): error = failure
+                }
+                if case UserDataError.authenticationFailed(let kind, _, _) = error, kind != .other {
                     throw RuntimeError.authFailed("user-data stream of key \(keyName): \(error)")
                 }
                 throw RuntimeError.startFailed("user-data stream of key \(keyName): \(error)")
-            } catch {
-                throw RuntimeError.startFailed("user-data stream of key \(keyName): \(error)")
             }
-            logger.notice("user-data stream ready", metadata: ["key": "\(keyName)", "connection": "\(connection.name)", "url": "\(urls.wsAuth)"])
+            if outcome == .ready {
+                logger.notice("user-data stream ready", metadata: ["key": "\(keyName)", "connection": "\(connection.name)", "url": "\(urls.wsAuth)"])
+            } else {
+                logger.warning("user-data stream not ready yet; continuing (REST is used until it is)",
+                               metadata: ["key": "\(keyName)", "phase": "\(outcome.rawValue)", "waited": "\(Self.userDataStartTimeout)"])
+                hub.publish(RuntimeEvent(kind: .error, message: "user data \(keyName): not ready after \(Self.userDataStartTimeout) (\(outcome.rawValue)); using REST until it is"))
+            }
         }
     }
 

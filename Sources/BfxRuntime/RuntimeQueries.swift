@@ -20,7 +20,16 @@ extension Runtime {
                              uptimeSeconds: uptime, startedAt: startedAt, httpAddress: server?.address,
                              connections: wsClient?.connectionCount ?? 0, channels: channels.count,
                              alertsFiring: alertEngine.firingCount, messages: totalMessages,
-                             reconnects: clientCounters.reconnects, configFile: options.configPath)
+                             reconnects: clientCounters.reconnects, configFile: options.configPath,
+                             userDataStreams: userData.count, userDataEvents: userData.values.reduce(0) { $0 + $1.view.totalEvents })
+    }
+
+    /// The token-bucket limits in force in the signed REST client of `key` (first key when nil):
+    /// `rate_limits.rest_auth_per_minute` / `rest_public_per_minute` as the per-endpoint default.
+    /// Nil when no such key is configured or the runtime is not started.
+    public func restRateLimits(key: String? = nil) -> RESTRateLimits? {
+        guard let name = key ?? config.keys.first?.name else { return nil }
+        return restClients[name]?.configuration.rateLimits
     }
 
     /// Pooled connections.
@@ -145,7 +154,10 @@ extension Runtime {
                 "malformedFrames": c.malformedFrames, "resubscriptions": c.resubscriptions,
                 "duplicateTradesDropped": c.duplicateTradesDropped, "serverRestarts": c.serverRestarts,
                 "maintenanceStarts": c.maintenanceStarts, "giveUps": c.giveUps,
-                "restRateLimitHits": restRateLimitHits, "restErrors": restErrors]
+                "restRateLimitHits": restRateLimitHits, "restErrors": restErrors, "publicRestWaits": publicRESTWaits,
+                "userDataEvents": userData.values.reduce(0) { $0 + $1.view.totalEvents },
+                "userDataAuthFailures": userData.values.reduce(0) { $0 + $1.view.authFailures },
+                "userDataOfflineReports": userData.values.reduce(0) { $0 + $1.view.offlineReports }]
     }
 
     /// Everything in one value.
@@ -155,6 +167,7 @@ extension Runtime {
             takenAt: Date(), status: status(), connections: await connections(), channels: await channelList(),
             books: books(depth: bookDepth ?? max(config.output.bookDepth, 5)), tickers: tickers(),
             trades: trades(limit: 30), candles: market.candles.values.compactMap(\.first).sorted { $0.key < $1.key },
-            nonces: await nonceStats(), queues: await queues(), alerts: alerts(), integrity: integrity(), history: history)
+            nonces: await nonceStats(), queues: await queues(), alerts: alerts(), integrity: integrity(), history: history,
+            userData: await userDataStreams())
     }
 }

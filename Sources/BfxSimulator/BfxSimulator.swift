@@ -145,10 +145,11 @@ public final class BfxSimulator: Sendable {
                 await engine.tick()
             }
         case .unthrottled:
+            // Up to 32 ticks per actor hop while every connection's unwritten frames stay under
+            // 4,096; above that, wait for the writers (a slow reader paces generation: bounded
+            // memory, see ADR 0015).
             while !Task.isCancelled {
-                if await engine.maxPendingFrames() < 2_000 {
-                    await engine.tick(count: 8)
-                } else {
+                if await engine.tickWhileDraining(maxTicks: 32, pendingLimit: 4_096) == 0 {
                     do { try await Task.sleep(for: .microseconds(200)) } catch { return }
                 }
             }

@@ -20,32 +20,82 @@ final class SessionOutbox: Sendable {
     }
 
     let id: Int
-    let stream: AsyncStream<Item>
-    private let continuation: AsyncStream<Item>.Continuation
+    /// Queued items and the parked writer. A `Mutex` (not an `AsyncStream`) so the writer takes
+    /// everything queued in one lock and writes it as one batch (one flush, one `writev`) instead
+    /// of one async hand-off and one flush per frame.
+    private let queue = Mutex(Queue())
     private let pendingCount = Atomic<Int>(0)
     private let finished = Atomic<Bool>(false)
     private let knobs = Mutex(Knobs())
 
-    init(id: Int) {
-        self.id = id
-        (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
+    private struct Queue: ~Copyable {
+        var items: [Item] = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var finished = false
     }
 
-    /// Frames enqueued but not yet written.
+    init(id: Int) {
+        self.id = id
+    }
+
+    /// Frames enqueued but not yet written (the unthrottled tick loop pauses above a limit, so a
+    /// slow reader holds back generation instead of growing this queue).
     var pending: Int { pendingCount.load(ordering: .relaxed) }
 
     func send(_ text: String) {
-        pendingCount.add(1, ordering: .relaxed)
-        continuation.yield(.text(text, .now))
+        if enqueue(.text(text, .now)) { pendingCount.add(1, ordering: .relaxed) }
     }
 
-    func drop() { continuation.yield(.drop) }
+    func drop() { _ = enqueue(.drop) }
 
-    func written() { pendingCount.subtract(1, ordering: .relaxed) }
+    /// Queues an item (ignored once finished); wakes the writer if it is parked.
+    private func enqueue(_ item: Item) -> Bool {
+        let (accepted, waiter) = queue.withLock { q -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard !q.finished else { return (false, nil) }
+            q.items.append(item)
+            let w = q.waiter
+            q.waiter = nil
+            return (true, w)
+        }
+        waiter?.resume()
+        return accepted
+    }
+
+    /// Marks `count` frames as written.
+    func written(_ count: Int = 1) { pendingCount.subtract(count, ordering: .relaxed) }
+
+    /// Everything queued so far (waiting while the queue is empty); nil once finished and drained.
+    func nextBatch() async -> [Item]? {
+        while true {
+            let taken = queue.withLock { q -> [Item]?? in
+                if !q.items.isEmpty {
+                    let batch = q.items
+                    q.items.removeAll(keepingCapacity: true)
+                    return .some(batch)
+                }
+                return q.finished ? .some(nil) : nil
+            }
+            if let taken { return taken }
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = queue.withLock { q -> Bool in
+                    if !q.items.isEmpty || q.finished { return true }
+                    q.waiter = c
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        }
+    }
 
     func finish() {
         finished.store(true, ordering: .relaxed)
-        continuation.finish()
+        let waiter = queue.withLock { q -> CheckedContinuation<Void, Never>? in
+            q.finished = true
+            let w = q.waiter
+            q.waiter = nil
+            return w
+        }
+        waiter?.resume()
     }
 
     /// True once the engine has let go of this connection (closed or shutting down).

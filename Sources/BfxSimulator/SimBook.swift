@@ -118,8 +118,13 @@ struct SimBook: Sendable {
 
     private mutating func adjustLevel(_ order: RawOrder, precision: Int, countDelta: Int, sizeDelta: Fixed) {
         let key = levelKey(price: order.price, period: order.period, side: order.side, precision: precision)
-        var agg = aggregations[precision]
-        switch order.side {
+        // mutate the aggregation in place: copying it out of the array and writing it back would
+        // copy its dictionaries on every order change (copy-on-write with two references)
+        SimBook.adjust(&aggregations[precision], key: key, side: order.side, countDelta: countDelta, sizeDelta: sizeDelta)
+    }
+
+    private static func adjust(_ agg: inout Aggregation, key: LevelKey, side: Side, countDelta: Int, sizeDelta: Fixed) {
+        switch side {
         case .bid:
             var level = agg.bids[key] ?? Level(count: 0, size: .zero)
             let isNew = agg.bids[key] == nil
@@ -145,7 +150,6 @@ struct SimBook: Sendable {
                 if isNew { agg.askKeys.insert(key, at: SimBook.search(agg.askKeys, key, descending: false).index) }
             }
         }
-        aggregations[precision] = agg
     }
 
     /// Binary search in a best-first key array.
@@ -277,6 +281,15 @@ extension SimBook.Row {
     }
 
     /// The checksum key text (price for P, order id for R0) and amount text (reference §4.2).
+    /// Appends `key:amount:` (checksum input bytes, same text as `checksumParts`).
+    func appendChecksumParts(to out: inout [UInt8]) {
+        switch self {
+        case .level(let price, _, _, let amount): price.appendJSText(to: &out); out.append(UInt8(ascii: ":")); amount.appendJSText(to: &out)
+        case .raw(let id, _, _, let amount): Fixed.appendDecimal(id, to: &out); out.append(UInt8(ascii: ":")); amount.appendJSText(to: &out)
+        }
+        out.append(UInt8(ascii: ":"))
+    }
+
     var checksumParts: (key: String, amount: String) {
         switch self {
         case .level(let price, _, _, let amount): return (price.jsText, amount.jsText)

@@ -12,10 +12,9 @@ extension SimulatorEngine {
             publish(.trades(symbol)) { w in w.string(trade.period == nil ? "tu" : "ftu"); trade.write(to: &w) }
         }
         for symbol in symbolOrder {
-            guard var market = markets[symbol] else { continue }
-            let topBefore = (market.book.bestBid, market.book.bestAsk)
-            let result = market.step(now: now, ids: &ids)
-            markets[symbol] = market
+            guard let topBefore = markets[symbol].map({ ($0.book.bestBid, $0.book.bestAsk) }) else { continue }
+            // stepped in place: a copy out of the dictionary would copy the whole book (CoW)
+            guard let result = markets[symbol]?.step(now: now, ids: &ids) else { continue }
             marketChanged(symbol, result: result, topBefore: topBefore, now: now)
         }
         if ticks % 10 == 0 { publishStatus(now: now) }
@@ -53,7 +52,7 @@ extension SimulatorEngine {
             guard var view = bookViews[key] else { continue }
             guard let updates = view.flush(book: market.book, now: now, force: force) else { continue }
             bookViews[key] = view
-            let checksum = BookChecksum.value(of: view.checksumString)
+            let checksum = view.checksum
             guard let subs = subscribers[key] else { continue }
             var rendered: [Bool: (single: [String], bulk: String)] = [:]
             for (sid, chan) in subs.sorted(by: { $0.key < $1.key }) {
@@ -141,6 +140,17 @@ extension SimulatorEngine {
             bids: top.bids.map(\.1.publicEntry), asks: top.asks.map(\.1.publicEntry),
             checksum: BookChecksum.value(of: input), checksumInput: input
         )
+    }
+
+    /// Unthrottled mode: runs up to `maxTicks` ticks, stopping while any connection has
+    /// `pendingLimit` or more unwritten frames; returns the number of ticks run.
+    func tickWhileDraining(maxTicks: Int, pendingLimit: Int) -> Int {
+        var count = 0
+        while count < maxTicks, maxPendingFrames() < pendingLimit {
+            tick()
+            count += 1
+        }
+        return count
     }
 
     /// Runs `count` ticks.

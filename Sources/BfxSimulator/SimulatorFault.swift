@@ -25,7 +25,7 @@ public enum SimulatorFault: Sendable, Equatable {
     case slowReader(connection: Int?, perMessage: Duration)
     /// Reject the next nonce of the key (any key when nil) with 10114 `nonce: small`.
     case rejectNextNonce(apiKey: String?)
-    /// The next `count` REST requests answer HTTP 500 `["error",10001,"ERR_GENERIC"]`... (see docs).
+    /// The next `count` REST requests answer HTTP 500 `["error",10001,"ERR_GENERIC: simulated server error"]`.
     case restErrors(count: Int)
     /// The next `count` REST requests answer HTTP 429 `{"error":"ERR_RATE_LIMIT"}`.
     case restRateLimit(count: Int)

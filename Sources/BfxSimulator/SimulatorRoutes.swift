@@ -64,23 +64,7 @@ enum SimulatorRoutes {
             }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    var alive = true
-                    for await item in outbox.stream {
-                        switch item {
-                        case .text(let text, let queuedAt):
-                            let latency = knobs.latency
-                            if latency > .zero {
-                                try? await ContinuousClock().sleep(until: queuedAt.advanced(by: latency))
-                            }
-                            if alive {
-                                do { try await outbound.write(.text(text)) } catch { alive = false }
-                            }
-                            outbox.written()
-                        case .drop:
-                            alive = false
-                            channel.close(promise: nil)
-                        }
-                    }
+                    await SessionWriter(outbox: outbox, outbound: outbound, channel: channel, knobs: knobs).run()
                 }
                 do {
                     var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()

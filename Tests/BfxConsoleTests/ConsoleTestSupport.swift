@@ -1,3 +1,4 @@
+import BfxProtocol
 import BfxConsole
 
 /// Runs console lines against a backend and captures stdout/stderr.
@@ -23,8 +24,8 @@ struct ConsoleHarness {
     }
 
     /// Executes `line` with `--json` and parses stdout.
-    func json(_ line: String) async throws -> ConsoleValue {
+    func json(_ line: String) async throws -> JSONValue {
         let result = await run(line + " --json")
-        return try JSONParser.parse(result.out)
+        return try JSONValue.parseConsole(result.out)
     }
 }

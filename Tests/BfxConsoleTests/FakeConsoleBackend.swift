@@ -1,3 +1,4 @@
+import BfxProtocol
 import BfxConsole
 
 /// A deterministic in-memory backend for console tests; records every action it receives.
@@ -92,24 +93,24 @@ actor FakeConsoleBackend: ConsoleBackend {
 
     func positions() async throws -> [ConsolePosition] { [] }
 
-    func submitOrder(_ order: ConsoleOrderRequest) async throws -> ConsoleValue {
+    func submitOrder(_ order: ConsoleOrderRequest) async throws -> JSONValue {
         submitted.append(order)
-        return .object([ConsoleField("id", .int(56)), ConsoleField("symbol", .string(order.symbol)), ConsoleField("status", "ACTIVE")])
+        return .fields([JSONObject.Member("id", .int(56)), JSONObject.Member("symbol", .string(order.symbol)), JSONObject.Member("status", "ACTIVE")])
     }
 
-    func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> ConsoleValue {
+    func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> JSONValue {
         actions.append("update \(id) \(price ?? "-") \(amount ?? "-") \(delta ?? "-")")
-        return .object([ConsoleField("id", .int(id)), ConsoleField("status", "ACTIVE")])
+        return .fields([JSONObject.Member("id", .int(id)), JSONObject.Member("status", "ACTIVE")])
     }
 
-    func cancelOrder(id: Int64) async throws -> ConsoleValue {
+    func cancelOrder(id: Int64) async throws -> JSONValue {
         actions.append("cancel \(id)")
-        return .object([ConsoleField("id", .int(id)), ConsoleField("status", "CANCELED")])
+        return .fields([JSONObject.Member("id", .int(id)), JSONObject.Member("status", "CANCELED")])
     }
 
-    func cancelAllOrders() async throws -> ConsoleValue {
+    func cancelAllOrders() async throws -> JSONValue {
         actions.append("cancel-all")
-        return .object([ConsoleField("cancelled", .int(1))])
+        return .fields([JSONObject.Member("cancelled", .int(1))])
     }
 
     func restCall(method: String, path: String, body: String?, priority: String?) async throws -> String {
@@ -151,21 +152,21 @@ actor FakeConsoleBackend: ConsoleBackend {
         return "injected \(words.joined(separator: " "))"
     }
 
-    func diagnostics() async throws -> ConsoleValue {
-        .object([
-            ConsoleField("config", .object([
-                ConsoleField("endpoint", "simulator"),
-                ConsoleField("credentials", .object([
+    func diagnostics() async throws -> JSONValue {
+        .fields([
+            JSONObject.Member("config", .fields([
+                JSONObject.Member("endpoint", "simulator"),
+                JSONObject.Member("credentials", .fields([
                     // A careless runtime that forgot to mask: the console must still scrub these.
-                    ConsoleField("api_key", .string(Self.apiKey)),
-                    ConsoleField("api_secret", .string(Self.apiSecret)),
+                    JSONObject.Member("api_key", .string(Self.apiKey)),
+                    JSONObject.Member("api_secret", .string(Self.apiSecret)),
                 ])),
-                ConsoleField("nonce", .object([ConsoleField("queue", .object([ConsoleField("depth", .int(100))]))])),
+                JSONObject.Member("nonce", .fields([JSONObject.Member("queue", .fields([JSONObject.Member("depth", .int(100))]))])),
             ])),
-            ConsoleField("state", .object([ConsoleField("connections", .int(2))])),
-            ConsoleField("metrics", .string("bfx_nonce_issued_total 321\n")),
-            ConsoleField("events", .array([.string("auth ok with key \(Self.apiKey)")])),
-            ConsoleField("nonce_history", .array([.object([ConsoleField("nonce", .int(1_700_000_000_123_456))])])),
+            JSONObject.Member("state", .fields([JSONObject.Member("connections", .int(2))])),
+            JSONObject.Member("metrics", .string("bfx_nonce_issued_total 321\n")),
+            JSONObject.Member("events", .array([.string("auth ok with key \(Self.apiKey)")])),
+            JSONObject.Member("nonce_history", .array([.fields([JSONObject.Member("nonce", .int(1_700_000_000_123_456))])])),
         ])
     }
 

@@ -1,3 +1,4 @@
+import BfxProtocol
 import Testing
 import BfxConsole
 
@@ -49,9 +50,9 @@ import BfxConsole
         #expect((await harness.run("candles tBTCUSD 2m")).status == 2)
         #expect(await harness.backend.actions == ["candles trade:1m:tBTCUSD 5", "candles trade:15m:tBTCUSD 20"])
         let json = try await harness.json("candles tBTCUSD 1m")
-        #expect(json == .array([.object([
-            ConsoleField("mts", .number("1700000060000")), ConsoleField("open", "1"), ConsoleField("close", "2"),
-            ConsoleField("high", "3"), ConsoleField("low", "0.5"), ConsoleField("volume", "10"),
+        #expect(json == .array([.fields([
+            JSONObject.Member("mts", .decimal("1700000060000")), JSONObject.Member("open", "1"), JSONObject.Member("close", "2"),
+            JSONObject.Member("high", "3"), JSONObject.Member("low", "0.5"), JSONObject.Member("volume", "10"),
         ])]))
     }
 
@@ -60,10 +61,10 @@ import BfxConsole
         let wallets = await harness.run("wallets")
         #expect(wallets.out.contains("exchange  BTC       1.5      -"))
         let orders = try await harness.json("orders")
-        #expect(orders == .array([.object([
-            ConsoleField("id", .number("55")), ConsoleField("cid", .number("7")), ConsoleField("symbol", "tBTCUSD"),
-            ConsoleField("type", "EXCHANGE LIMIT"), ConsoleField("amount", "0.1"), ConsoleField("amount_orig", "0.1"),
-            ConsoleField("price", "29000"), ConsoleField("status", "ACTIVE"),
+        #expect(orders == .array([.fields([
+            JSONObject.Member("id", .decimal("55")), JSONObject.Member("cid", .decimal("7")), JSONObject.Member("symbol", "tBTCUSD"),
+            JSONObject.Member("type", "EXCHANGE LIMIT"), JSONObject.Member("amount", "0.1"), JSONObject.Member("amount_orig", "0.1"),
+            JSONObject.Member("price", "29000"), JSONObject.Member("status", "ACTIVE"),
         ])]))
         let positions = await harness.run("positions")
         #expect(positions.out.contains("(no rows)"))
@@ -81,7 +82,7 @@ import BfxConsole
             ConsoleOrderRequest(symbol: "tETHUSD", type: "LIMIT", amount: "1", price: "2000", flags: 4096, leverage: 5),
         ])
         let json = try await harness.json("order new tBTCUSD 1 1")
-        #expect(json["id"] == .number("56"))
+        #expect(json["id"] == .decimal("56"))
     }
 
     @Test func orderNewValidates() async {
@@ -100,7 +101,7 @@ import BfxConsole
         let harness = ConsoleHarness()
         #expect((await harness.run("order update 55 --price 29500 --delta -0.01")).status == 0)
         #expect((await harness.run("order cancel 55")).status == 0)
-        #expect(try await harness.json("order cancel-all") == .object([ConsoleField("cancelled", .number("1"))]))
+        #expect(try await harness.json("order cancel-all") == .fields([JSONObject.Member("cancelled", .decimal("1"))]))
         #expect(await harness.backend.actions == ["update 55 29500 - -0.01", "cancel 55", "cancel-all"])
     }
 

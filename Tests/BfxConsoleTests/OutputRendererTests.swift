@@ -1,9 +1,10 @@
+import BfxProtocol
 import Testing
 import BfxConsole
 
 @Suite struct OutputRendererTests {
     let output = ConsoleOutput(
-        json: .array([.object([ConsoleField("name", "a\tb"), ConsoleField("n", .int(5))]), .object([ConsoleField("name", "long-name"), ConsoleField("n", .null)])]),
+        json: .array([.fields([JSONObject.Member("name", "a\tb"), JSONObject.Member("n", .int(5))]), .fields([JSONObject.Member("name", "long-name"), JSONObject.Member("n", .null)])]),
         human: .table(columns: ["name", "n"], rows: [["a\tb", .int(5)], ["long-name", .null]])
     )
 

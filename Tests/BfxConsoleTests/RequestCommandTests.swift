@@ -12,7 +12,7 @@ import BfxConsole
         #expect(calls.count == 2)
         #expect(calls[1].method == "POST" && calls[1].path == "auth/r/orders" && calls[1].body == #"{"id":[1,2]}"# && calls[1].priority == "high")
         let json = try await harness.json("call POST auth/r/wallets")
-        #expect(json == .array([.array(["exchange", "USD", .number("10000"), .number("0"), .number("9000")])]))
+        #expect(json == .array([.array(["exchange", "USD", .decimal("10000"), .decimal("0"), .decimal("9000")])]))
     }
 
     @Test func callValidates() async {

@@ -1,3 +1,4 @@
+import BfxProtocol
 import BfxRuntime
 import Foundation
 import Logging
@@ -36,9 +37,9 @@ import Testing
         await backend.shutdown()
         #expect(status == 0, "\(sink.errors)")
         let lines = sink.output.split(separator: "\n", omittingEmptySubsequences: false)
-        let statusLine = try JSONParser.parse(String(lines[0]))
+        let statusLine = try JSONValue.parseConsole(String(lines[0]))
         #expect(statusLine["simulator"] == .bool(true))
-        #expect(statusLine["channels"] == .number("7"))
+        #expect(statusLine["channels"] == .decimal("7"))
         #expect(sink.output.contains(#""spec":"book:tBTCUSD:P0:F0:25""#))
         #expect(sink.output.contains("injected drop"))
         #expect(sink.output.contains("log level set to debug"))

@@ -1,3 +1,4 @@
+import BfxProtocol
 import Testing
 import BfxConsole
 
@@ -10,7 +11,7 @@ import BfxConsole
         #expect(table.out.contains("connections_up     2"))
         let json = try await harness.json("status")
         #expect(json["simulator"] == .bool(true))
-        #expect(json["uptime_s"] == .number("42.5"))
+        #expect(json["uptime_s"] == .decimal("42.5"))
         #expect(json["log_level"] == .string("info"))
         #expect((await harness.run("status extra")).status == 2)
     }
@@ -26,8 +27,8 @@ import BfxConsole
         let json = try await harness.json("conns")
         guard case .array(let rows) = json else { Issue.record("not an array"); return }
         #expect(rows.count == 2)
-        #expect(rows[1]["reconnects"] == .number("1"))
-        #expect(rows[0]["last_msg_age_s"] == .number("0.4"))
+        #expect(rows[1]["reconnects"] == .decimal("1"))
+        #expect(rows[0]["last_msg_age_s"] == .decimal("0.4"))
     }
 
     @Test func channelsListsIDs() async throws {
@@ -79,7 +80,7 @@ import BfxConsole
         let harness = ConsoleHarness()
         #expect((await harness.run("reconnect")).out == "reconnecting: public-1, auth\n")
         let json = try await harness.json("reconnect auth")
-        #expect(json == .object([ConsoleField("reconnecting", .array(["auth"]))]))
+        #expect(json == .fields([JSONObject.Member("reconnecting", .array(["auth"]))]))
         #expect((await harness.run("reconnect nope")).status == 1)
     }
 
@@ -88,9 +89,9 @@ import BfxConsole
         let result = await harness.run("alerts")
         #expect(result.out.contains("reconnect-storm  reconnects  firing"))
         let json = try await harness.json("alerts")
-        #expect(json == .array([.object([
-            ConsoleField("name", "reconnect-storm"), ConsoleField("kind", "reconnects"), ConsoleField("state", "firing"),
-            ConsoleField("value", "6"), ConsoleField("threshold", "5/60s"), ConsoleField("episodes", .number("1")),
+        #expect(json == .array([.fields([
+            JSONObject.Member("name", "reconnect-storm"), JSONObject.Member("kind", "reconnects"), JSONObject.Member("state", "firing"),
+            JSONObject.Member("value", "6"), JSONObject.Member("threshold", "5/60s"), JSONObject.Member("episodes", .decimal("1")),
         ])]))
     }
 

@@ -1,3 +1,4 @@
+import BfxProtocol
 import Foundation
 import Testing
 import BfxConsole
@@ -21,7 +22,7 @@ import BfxConsole
         #expect((await harness.run("log level")).out == "info\n")
         #expect((await harness.run("log level DEBUG")).out == "log level set to debug\n")
         #expect(await harness.backend.logLevel == "debug")
-        #expect(try await harness.json("log level") == .object([ConsoleField("log_level", "debug")]))
+        #expect(try await harness.json("log level") == .fields([JSONObject.Member("log_level", "debug")]))
         #expect((await harness.run("log level loud")).status == 2)
         #expect((await harness.run("log verbosity")).status == 2)
     }
@@ -32,9 +33,9 @@ import BfxConsole
         #expect(result.status == 0)
         #expect(!result.out.contains(FakeConsoleBackend.apiKey))
         #expect(!result.out.contains(FakeConsoleBackend.apiSecret))
-        let bundle = try JSONParser.parse(result.out)
+        let bundle = try JSONValue.parseConsole(result.out)
         #expect(bundle["bfxkit_version"] == .string("9.9.9-test"))
-        #expect(bundle["generated_at_ms"] == .number("1700000000000"))
+        #expect(bundle["generated_at_ms"] == .decimal("1700000000000"))
         #expect(bundle["config"]?["credentials"]?["api_secret"] == .string("***"))
         #expect(bundle["events"] == .array([.string("auth ok with key ***")]))
         for section in ["config", "state", "metrics", "events", "nonce_history"] {
@@ -60,7 +61,7 @@ import BfxConsole
         let harness = ConsoleHarness()
         let whole = await harness.run("config")
         #expect(!whole.out.contains(FakeConsoleBackend.apiSecret))
-        #expect(try await harness.json("config nonce.queue") == .object([ConsoleField("depth", .number("100"))]))
+        #expect(try await harness.json("config nonce.queue") == .fields([JSONObject.Member("depth", .decimal("100"))]))
         #expect((await harness.run("config nonce.nope")).status == 1)
     }
 
@@ -74,13 +75,13 @@ import BfxConsole
 
     @Test func redactorMasksSecretKeysAndValues() {
         let redactor = DiagnosticsRedactor(secrets: ["s3cr3t-value", "ab"])
-        let value = ConsoleValue.object([
-            ConsoleField("apiSecret", "anything"), ConsoleField("password", .null), ConsoleField("note", "x s3cr3t-value y"),
-            ConsoleField("list", .array(["s3cr3t-value"])), ConsoleField("short", "ab"),
+        let value = JSONValue.fields([
+            JSONObject.Member("apiSecret", "anything"), JSONObject.Member("password", .null), JSONObject.Member("note", "x s3cr3t-value y"),
+            JSONObject.Member("list", .array(["s3cr3t-value"])), JSONObject.Member("short", "ab"),
         ])
-        #expect(redactor.redact(value) == .object([
-            ConsoleField("apiSecret", "***"), ConsoleField("password", .null), ConsoleField("note", "x *** y"),
-            ConsoleField("list", .array(["***"])), ConsoleField("short", "ab"),
+        #expect(redactor.redact(value) == .fields([
+            JSONObject.Member("apiSecret", "***"), JSONObject.Member("password", .null), JSONObject.Member("note", "x *** y"),
+            JSONObject.Member("list", .array(["***"])), JSONObject.Member("short", "ab"),
         ]))
     }
 }

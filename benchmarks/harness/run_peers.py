@@ -325,6 +325,7 @@ def peer_env() -> Dict[str, str]:
         env.pop(var, None)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost,::1"
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -490,7 +491,8 @@ def machine(args: argparse.Namespace) -> Dict[str, Any]:
         "swift": cmd(["swift", "--version"]).splitlines()[0] if shutil.which("swift") else "not on PATH",
         "python": cmd([args.python, "--version"]),
         "peer_versions": versions,
-        "bfxkit_commit": cmd(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "uncommitted",
+        "bfxkit_commit": (cmd(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"]) or "uncommitted")
+        + ("+dirty" if cmd(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"]) else ""),
         "bfxrun": args.bfxrun,
         "date_utc": time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime()),
     }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One alert rule and its state.
 public struct ConsoleAlert: ConsoleRecord, Sendable, Equatable {
     /// Rule name.
@@ -27,14 +29,14 @@ public struct ConsoleAlert: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["name", "kind", "state", "value", "threshold", "episodes"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("name", .string(name)),
-            ConsoleField("kind", .string(kind)),
-            ConsoleField("state", .string(state)),
-            ConsoleField("value", value.map { .string($0) } ?? .null),
-            ConsoleField("threshold", .string(threshold)),
-            ConsoleField("episodes", .int(episodes)),
+            JSONObject.Member("name", .string(name)),
+            JSONObject.Member("kind", .string(kind)),
+            JSONObject.Member("state", .string(state)),
+            JSONObject.Member("value", value.map { .string($0) } ?? .null),
+            JSONObject.Member("threshold", .string(threshold)),
+            JSONObject.Member("episodes", .int(episodes)),
         ]
     }
 }

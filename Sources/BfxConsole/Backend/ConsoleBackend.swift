@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Everything the console commands need from a runtime, and nothing more.
 ///
 /// The console is written and tested against this protocol (a fake in the tests); the adapter
@@ -33,13 +35,13 @@ public protocol ConsoleBackend: Sendable {
     /// Positions (`positions`).
     func positions() async throws -> [ConsolePosition]
     /// Submits a new order; returns the server's confirmation (`order new`).
-    func submitOrder(_ order: ConsoleOrderRequest) async throws -> ConsoleValue
+    func submitOrder(_ order: ConsoleOrderRequest) async throws -> JSONValue
     /// Updates an order (`order update`).
-    func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> ConsoleValue
+    func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> JSONValue
     /// Cancels an order (`order cancel`).
-    func cancelOrder(id: Int64) async throws -> ConsoleValue
+    func cancelOrder(id: Int64) async throws -> JSONValue
     /// Cancels every open order (`order cancel-all`).
-    func cancelAllOrders() async throws -> ConsoleValue
+    func cancelAllOrders() async throws -> JSONValue
     /// Any REST endpoint; `auth/…` paths are signed through the nonce queue with `priority`.
     /// Returns the raw response body (`call`).
     func restCall(method: String, path: String, body: String?, priority: String?) async throws -> String
@@ -60,7 +62,7 @@ public protocol ConsoleBackend: Sendable {
     func injectFault(_ words: [String]) async throws -> String
     /// Diagnostics for `dump`: an object with masked config, state, metrics, recent events and
     /// nonce history. Secrets must already be masked; the console masks again defensively.
-    func diagnostics() async throws -> ConsoleValue
+    func diagnostics() async throws -> JSONValue
     /// Literal secret values (API keys/secrets) the console must never print; used to scrub dumps.
     func knownSecrets() async -> [String]
     /// Changes the runtime log level (`log level`).

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// An order book view: the top levels of both sides.
 public struct ConsoleBook: Sendable, Equatable {
     /// Symbol, e.g. `tBTCUSD`.
@@ -24,14 +26,14 @@ public struct ConsoleBook: Sendable, Equatable {
     }
 
     /// The JSON form: `{symbol, prec, checksum_ok, cs_mismatch, bids:[…], asks:[…]}`.
-    public var consoleValue: ConsoleValue {
-        .object([
-            ConsoleField("symbol", .string(symbol)),
-            ConsoleField("prec", .string(precision)),
-            ConsoleField("checksum_ok", checksumOK.map { .bool($0) } ?? .null),
-            ConsoleField("cs_mismatch", .int(checksumMismatches)),
-            ConsoleField("bids", .array(bids.map(\.consoleValue))),
-            ConsoleField("asks", .array(asks.map(\.consoleValue))),
+    public var consoleValue: JSONValue {
+        .fields([
+            JSONObject.Member("symbol", .string(symbol)),
+            JSONObject.Member("prec", .string(precision)),
+            JSONObject.Member("checksum_ok", checksumOK.map { .bool($0) } ?? .null),
+            JSONObject.Member("cs_mismatch", .int(checksumMismatches)),
+            JSONObject.Member("bids", .array(bids.map(\.consoleValue))),
+            JSONObject.Member("asks", .array(asks.map(\.consoleValue))),
         ])
     }
 }

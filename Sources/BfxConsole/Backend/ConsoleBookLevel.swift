@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One price level (or raw order) of a book.
 public struct ConsoleBookLevel: ConsoleRecord, Sendable, Equatable {
     /// Price (exact wire text).
@@ -18,11 +20,11 @@ public struct ConsoleBookLevel: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["price", "count", "amount"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("price", .string(price)),
-            ConsoleField("count", .int(count)),
-            ConsoleField("amount", .string(amount)),
+            JSONObject.Member("price", .string(price)),
+            JSONObject.Member("count", .int(count)),
+            JSONObject.Member("amount", .string(amount)),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One candle.
 public struct ConsoleCandle: ConsoleRecord, Sendable, Equatable {
     /// Millisecond timestamp of the candle start.
@@ -27,14 +29,14 @@ public struct ConsoleCandle: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["mts", "open", "close", "high", "low", "volume"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("mts", .int(mts)),
-            ConsoleField("open", .string(open)),
-            ConsoleField("close", .string(close)),
-            ConsoleField("high", .string(high)),
-            ConsoleField("low", .string(low)),
-            ConsoleField("volume", .string(volume)),
+            JSONObject.Member("mts", .int(mts)),
+            JSONObject.Member("open", .string(open)),
+            JSONObject.Member("close", .string(close)),
+            JSONObject.Member("high", .string(high)),
+            JSONObject.Member("low", .string(low)),
+            JSONObject.Member("volume", .string(volume)),
         ]
     }
 }

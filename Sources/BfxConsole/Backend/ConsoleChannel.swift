@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One subscription as `channels` lists it.
 public struct ConsoleChannel: ConsoleRecord, Sendable, Equatable {
     /// Runtime-stable subscription id (used by `unsubscribe`).
@@ -36,17 +38,17 @@ public struct ConsoleChannel: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["id", "connection", "spec", "chan_id", "state", "messages", "last_msg_age_s", "cs_mismatch", "seq_gaps"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("id", .string(id)),
-            ConsoleField("connection", .string(connection)),
-            ConsoleField("spec", .string(spec)),
-            ConsoleField("chan_id", chanId.map { .int($0) } ?? .null),
-            ConsoleField("state", .string(state)),
-            ConsoleField("messages", .int(messages)),
-            ConsoleField("last_msg_age_s", lastMessageAgeSeconds.map { .double($0) } ?? .null),
-            ConsoleField("cs_mismatch", .int(checksumMismatches)),
-            ConsoleField("seq_gaps", .int(sequenceGaps)),
+            JSONObject.Member("id", .string(id)),
+            JSONObject.Member("connection", .string(connection)),
+            JSONObject.Member("spec", .string(spec)),
+            JSONObject.Member("chan_id", chanId.map { .int($0) } ?? .null),
+            JSONObject.Member("state", .string(state)),
+            JSONObject.Member("messages", .int(messages)),
+            JSONObject.Member("last_msg_age_s", lastMessageAgeSeconds.map { .double($0) } ?? .null),
+            JSONObject.Member("cs_mismatch", .int(checksumMismatches)),
+            JSONObject.Member("seq_gaps", .int(sequenceGaps)),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One WebSocket connection of the pool.
 public struct ConsoleConnection: ConsoleRecord, Sendable, Equatable {
     /// Connection name (stable across reconnects).
@@ -33,16 +35,16 @@ public struct ConsoleConnection: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["id", "kind", "state", "url", "channels", "reconnects", "messages", "last_msg_age_s"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("id", .string(id)),
-            ConsoleField("kind", .string(kind)),
-            ConsoleField("state", .string(state)),
-            ConsoleField("url", .string(url)),
-            ConsoleField("channels", .int(channels)),
-            ConsoleField("reconnects", .int(reconnects)),
-            ConsoleField("messages", .int(messages)),
-            ConsoleField("last_msg_age_s", lastMessageAgeSeconds.map { .double($0) } ?? .null),
+            JSONObject.Member("id", .string(id)),
+            JSONObject.Member("kind", .string(kind)),
+            JSONObject.Member("state", .string(state)),
+            JSONObject.Member("url", .string(url)),
+            JSONObject.Member("channels", .int(channels)),
+            JSONObject.Member("reconnects", .int(reconnects)),
+            JSONObject.Member("messages", .int(messages)),
+            JSONObject.Member("last_msg_age_s", lastMessageAgeSeconds.map { .double($0) } ?? .null),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// What the prompt shows: endpoint kind and connection health.
 public struct ConsoleHealth: ConsoleRecord, Sendable, Equatable {
     /// Short endpoint label (`sim`, `live`).
@@ -21,12 +23,12 @@ public struct ConsoleHealth: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["label", "connections_up", "connections_total", "alerts_firing"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("label", .string(label)),
-            ConsoleField("connections_up", .int(connectionsUp)),
-            ConsoleField("connections_total", .int(connectionsTotal)),
-            ConsoleField("alerts_firing", .int(alertsFiring)),
+            JSONObject.Member("label", .string(label)),
+            JSONObject.Member("connections_up", .int(connectionsUp)),
+            JSONObject.Member("connections_total", .int(connectionsTotal)),
+            JSONObject.Member("alerts_firing", .int(alertsFiring)),
         ]
     }
 }

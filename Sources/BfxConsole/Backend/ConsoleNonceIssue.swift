@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One issued nonce from the ring buffer.
 public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
     /// Key name.
@@ -27,14 +29,14 @@ public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["key", "nonce", "label", "priority", "wait_ms", "outcome"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("key", .string(key)),
-            ConsoleField("nonce", .int(nonce)),
-            ConsoleField("label", .string(label)),
-            ConsoleField("priority", .string(priority)),
-            ConsoleField("wait_ms", .double(waitMilliseconds)),
-            ConsoleField("outcome", .string(outcome)),
+            JSONObject.Member("key", .string(key)),
+            JSONObject.Member("nonce", .int(nonce)),
+            JSONObject.Member("label", .string(label)),
+            JSONObject.Member("priority", .string(priority)),
+            JSONObject.Member("wait_ms", .double(waitMilliseconds)),
+            JSONObject.Member("outcome", .string(outcome)),
         ]
     }
 }

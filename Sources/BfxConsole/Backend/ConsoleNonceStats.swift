@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Nonce statistics of one API key.
 public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
     /// Key name from the config (never the key itself).
@@ -36,17 +38,17 @@ public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["key", "store", "last_nonce", "issued", "issued_per_s", "errors", "nonce_small", "queue_depth", "headroom"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("key", .string(key)),
-            ConsoleField("store", .string(store)),
-            ConsoleField("last_nonce", lastNonce.map { .int($0) } ?? .null),
-            ConsoleField("issued", .int(issued)),
-            ConsoleField("issued_per_s", .double(issuedPerSecond)),
-            ConsoleField("errors", .int(errors)),
-            ConsoleField("nonce_small", .int(nonceRejected)),
-            ConsoleField("queue_depth", .int(queueDepth)),
-            ConsoleField("headroom", headroom.map { .double($0) } ?? .null),
+            JSONObject.Member("key", .string(key)),
+            JSONObject.Member("store", .string(store)),
+            JSONObject.Member("last_nonce", lastNonce.map { .int($0) } ?? .null),
+            JSONObject.Member("issued", .int(issued)),
+            JSONObject.Member("issued_per_s", .double(issuedPerSecond)),
+            JSONObject.Member("errors", .int(errors)),
+            JSONObject.Member("nonce_small", .int(nonceRejected)),
+            JSONObject.Member("queue_depth", .int(queueDepth)),
+            JSONObject.Member("headroom", headroom.map { .double($0) } ?? .null),
         ]
     }
 }

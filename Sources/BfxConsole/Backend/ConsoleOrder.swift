@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One order.
 public struct ConsoleOrder: ConsoleRecord, Sendable, Equatable {
     /// Order id.
@@ -33,16 +35,16 @@ public struct ConsoleOrder: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["id", "cid", "symbol", "type", "amount", "amount_orig", "price", "status"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("id", .int(id)),
-            ConsoleField("cid", cid.map { .int($0) } ?? .null),
-            ConsoleField("symbol", .string(symbol)),
-            ConsoleField("type", .string(type)),
-            ConsoleField("amount", .string(amount)),
-            ConsoleField("amount_orig", amountOrig.map { .string($0) } ?? .null),
-            ConsoleField("price", price.map { .string($0) } ?? .null),
-            ConsoleField("status", .string(status)),
+            JSONObject.Member("id", .int(id)),
+            JSONObject.Member("cid", cid.map { .int($0) } ?? .null),
+            JSONObject.Member("symbol", .string(symbol)),
+            JSONObject.Member("type", .string(type)),
+            JSONObject.Member("amount", .string(amount)),
+            JSONObject.Member("amount_orig", amountOrig.map { .string($0) } ?? .null),
+            JSONObject.Member("price", price.map { .string($0) } ?? .null),
+            JSONObject.Member("status", .string(status)),
         ]
     }
 }

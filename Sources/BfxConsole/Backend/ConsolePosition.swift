@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One margin/derivatives position.
 public struct ConsolePosition: ConsoleRecord, Sendable, Equatable {
     /// Symbol.
@@ -30,15 +32,15 @@ public struct ConsolePosition: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["symbol", "status", "amount", "base_price", "pl", "liq_price", "leverage"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("symbol", .string(symbol)),
-            ConsoleField("status", .string(status)),
-            ConsoleField("amount", .string(amount)),
-            ConsoleField("base_price", .string(basePrice)),
-            ConsoleField("pl", profitLoss.map { .string($0) } ?? .null),
-            ConsoleField("liq_price", liquidationPrice.map { .string($0) } ?? .null),
-            ConsoleField("leverage", leverage.map { .string($0) } ?? .null),
+            JSONObject.Member("symbol", .string(symbol)),
+            JSONObject.Member("status", .string(status)),
+            JSONObject.Member("amount", .string(amount)),
+            JSONObject.Member("base_price", .string(basePrice)),
+            JSONObject.Member("pl", profitLoss.map { .string($0) } ?? .null),
+            JSONObject.Member("liq_price", liquidationPrice.map { .string($0) } ?? .null),
+            JSONObject.Member("leverage", leverage.map { .string($0) } ?? .null),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One priority class of a key's dispatch queue.
 public struct ConsoleQueue: ConsoleRecord, Sendable, Equatable {
     /// Key name.
@@ -24,13 +26,13 @@ public struct ConsoleQueue: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["key", "priority", "depth", "limit", "oldest_wait_ms"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("key", .string(key)),
-            ConsoleField("priority", .string(priority)),
-            ConsoleField("depth", .int(depth)),
-            ConsoleField("limit", limit.map { .int($0) } ?? .null),
-            ConsoleField("oldest_wait_ms", oldestWaitMilliseconds.map { .double($0) } ?? .null),
+            JSONObject.Member("key", .string(key)),
+            JSONObject.Member("priority", .string(priority)),
+            JSONObject.Member("depth", .int(depth)),
+            JSONObject.Member("limit", limit.map { .int($0) } ?? .null),
+            JSONObject.Member("oldest_wait_ms", oldestWaitMilliseconds.map { .double($0) } ?? .null),
         ]
     }
 }

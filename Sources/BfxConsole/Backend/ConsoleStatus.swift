@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// The runtime's overall state as `status` shows it.
 public struct ConsoleStatus: ConsoleRecord, Sendable, Equatable {
     /// Endpoint description (`simulator`, a URL, …).
@@ -42,19 +44,19 @@ public struct ConsoleStatus: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["endpoint", "simulator", "phase", "version", "uptime_s", "connections_up", "connections_total", "channels", "authenticated", "alerts_firing", "log_level"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("endpoint", .string(endpoint)),
-            ConsoleField("simulator", .bool(isSimulator)),
-            ConsoleField("phase", .string(phase)),
-            ConsoleField("version", .string(version)),
-            ConsoleField("uptime_s", .double(uptimeSeconds)),
-            ConsoleField("connections_up", .int(connectionsUp)),
-            ConsoleField("connections_total", .int(connectionsTotal)),
-            ConsoleField("channels", .int(channels)),
-            ConsoleField("authenticated", .bool(authenticated)),
-            ConsoleField("alerts_firing", .int(alertsFiring)),
-            ConsoleField("log_level", .string(logLevel)),
+            JSONObject.Member("endpoint", .string(endpoint)),
+            JSONObject.Member("simulator", .bool(isSimulator)),
+            JSONObject.Member("phase", .string(phase)),
+            JSONObject.Member("version", .string(version)),
+            JSONObject.Member("uptime_s", .double(uptimeSeconds)),
+            JSONObject.Member("connections_up", .int(connectionsUp)),
+            JSONObject.Member("connections_total", .int(connectionsTotal)),
+            JSONObject.Member("channels", .int(channels)),
+            JSONObject.Member("authenticated", .bool(authenticated)),
+            JSONObject.Member("alerts_firing", .int(alertsFiring)),
+            JSONObject.Member("log_level", .string(logLevel)),
         ]
     }
 }

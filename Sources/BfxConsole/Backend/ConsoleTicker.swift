@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Latest ticker of one symbol.
 public struct ConsoleTicker: ConsoleRecord, Sendable, Equatable {
     /// Symbol, e.g. `tBTCUSD`.
@@ -42,19 +44,19 @@ public struct ConsoleTicker: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["symbol", "bid", "bid_size", "ask", "ask_size", "daily_change", "daily_change_rel", "last", "volume", "high", "low"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("symbol", .string(symbol)),
-            ConsoleField("bid", .string(bid)),
-            ConsoleField("bid_size", bidSize.map { .string($0) } ?? .null),
-            ConsoleField("ask", .string(ask)),
-            ConsoleField("ask_size", askSize.map { .string($0) } ?? .null),
-            ConsoleField("daily_change", dailyChange.map { .string($0) } ?? .null),
-            ConsoleField("daily_change_rel", .string(dailyChangeRelative)),
-            ConsoleField("last", .string(last)),
-            ConsoleField("volume", .string(volume)),
-            ConsoleField("high", .string(high)),
-            ConsoleField("low", .string(low)),
+            JSONObject.Member("symbol", .string(symbol)),
+            JSONObject.Member("bid", .string(bid)),
+            JSONObject.Member("bid_size", bidSize.map { .string($0) } ?? .null),
+            JSONObject.Member("ask", .string(ask)),
+            JSONObject.Member("ask_size", askSize.map { .string($0) } ?? .null),
+            JSONObject.Member("daily_change", dailyChange.map { .string($0) } ?? .null),
+            JSONObject.Member("daily_change_rel", .string(dailyChangeRelative)),
+            JSONObject.Member("last", .string(last)),
+            JSONObject.Member("volume", .string(volume)),
+            JSONObject.Member("high", .string(high)),
+            JSONObject.Member("low", .string(low)),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One public trade.
 public struct ConsoleTrade: ConsoleRecord, Sendable, Equatable {
     /// Trade id.
@@ -21,12 +23,12 @@ public struct ConsoleTrade: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["id", "mts", "amount", "price"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("id", .int(id)),
-            ConsoleField("mts", .int(mts)),
-            ConsoleField("amount", .string(amount)),
-            ConsoleField("price", .string(price)),
+            JSONObject.Member("id", .int(id)),
+            JSONObject.Member("mts", .int(mts)),
+            JSONObject.Member("amount", .string(amount)),
+            JSONObject.Member("price", .string(price)),
         ]
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// One wallet balance.
 public struct ConsoleWallet: ConsoleRecord, Sendable, Equatable {
     /// `exchange`, `margin` or `funding`.
@@ -21,12 +23,12 @@ public struct ConsoleWallet: ConsoleRecord, Sendable, Equatable {
     public static let columns: [String] = ["type", "currency", "balance", "available"]
 
     /// The fields in display order.
-    public var consoleFields: [ConsoleField] {
+    public var consoleFields: [JSONObject.Member] {
         [
-            ConsoleField("type", .string(type)),
-            ConsoleField("currency", .string(currency)),
-            ConsoleField("balance", .string(balance)),
-            ConsoleField("available", available.map { .string($0) } ?? .null),
+            JSONObject.Member("type", .string(type)),
+            JSONObject.Member("currency", .string(currency)),
+            JSONObject.Member("balance", .string(balance)),
+            JSONObject.Member("available", available.map { .string($0) } ?? .null),
         ]
     }
 }

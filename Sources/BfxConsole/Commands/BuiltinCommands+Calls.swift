@@ -1,3 +1,5 @@
+import BfxProtocol
+
 extension BuiltinCommands {
     static var calls: [ConsoleCommand] {
         [call, ws, nonce, queue]
@@ -50,10 +52,10 @@ extension BuiltinCommands {
         let response = try await context.call {
             try await context.backend.restCall(method: method, path: path, body: bodyText, priority: priority)
         }
-        if let parsed = try? JSONParser.parse(response) {
+        if let parsed = try? JSONValue.parseConsole(response) {
             return .value(parsed)
         }
-        return ConsoleOutput(json: .object([ConsoleField("raw", .string(response))]), human: .text(TerminalText.sanitized(response)))
+        return ConsoleOutput(json: .fields([JSONObject.Member("raw", .string(response))]), human: .text(TerminalText.sanitized(response)))
     }
 
     static let ws = ConsoleCommand(
@@ -103,7 +105,7 @@ extension BuiltinCommands {
                 throw ConsoleError.failed("no API key named \(key) (keys: \(stats.map(\.key).joined(separator: ", ")))")
             }
             return ConsoleOutput(
-                json: .object([ConsoleField("key", keyStats.consoleValue), ConsoleField("recent", .array(recent.map(\.consoleValue)))]),
+                json: .fields([JSONObject.Member("key", keyStats.consoleValue), JSONObject.Member("recent", .array(recent.map(\.consoleValue)))]),
                 human: .sections([
                     HumanSection("key \(key)", .keyValue(keyStats.consoleFields)),
                     HumanSection("recent issues (newest first)", .table(columns: ConsoleNonceIssue.columns, rows: recent.map { $0.consoleFields.map(\.value) })),
@@ -111,7 +113,7 @@ extension BuiltinCommands {
             )
         }
         return ConsoleOutput(
-            json: .object([ConsoleField("keys", .array(stats.map(\.consoleValue))), ConsoleField("recent", .array(recent.map(\.consoleValue)))]),
+            json: .fields([JSONObject.Member("keys", .array(stats.map(\.consoleValue))), JSONObject.Member("recent", .array(recent.map(\.consoleValue)))]),
             human: .sections([
                 HumanSection("keys", .table(columns: ConsoleNonceStats.columns, rows: stats.map { $0.consoleFields.map(\.value) })),
                 HumanSection("recent issues (newest first)", .table(columns: ConsoleNonceIssue.columns, rows: recent.map { $0.consoleFields.map(\.value) })),

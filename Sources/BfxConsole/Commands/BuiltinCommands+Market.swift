@@ -1,3 +1,5 @@
+import BfxProtocol
+
 extension BuiltinCommands {
     static var market: [ConsoleCommand] {
         [ticker, trades, book, candles]
@@ -50,16 +52,16 @@ extension BuiltinCommands {
         try reader.finish()
         let view = try await context.call { try await context.backend.book(symbol: sym, depth: depth) }
         let rowCount = min(depth, max(view.bids.count, view.asks.count))
-        var rows: [[ConsoleValue]] = []
+        var rows: [[JSONValue]] = []
         for index in 0..<rowCount {
             let bid = index < view.bids.count ? view.bids[index] : nil
             let ask = index < view.asks.count ? view.asks[index] : nil
             rows.append([
                 bid.map { .int($0.count) } ?? .null,
-                bid.map { .number($0.amount) } ?? .null,
-                bid.map { .number($0.price) } ?? .null,
-                ask.map { .number($0.price) } ?? .null,
-                ask.map { .number(String($0.amount.drop { $0 == "-" })) } ?? .null,
+                bid.map { .decimal($0.amount) } ?? .null,
+                bid.map { .decimal($0.price) } ?? .null,
+                ask.map { .decimal($0.price) } ?? .null,
+                ask.map { .decimal(String($0.amount.drop { $0 == "-" })) } ?? .null,
                 ask.map { .int($0.count) } ?? .null,
             ])
         }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 extension BuiltinCommands {
     static var runtime: [ConsoleCommand] {
         [status, connections, channels, subscribe, unsubscribe, reconnect, alerts, fault]
@@ -130,7 +132,7 @@ extension BuiltinCommands {
         try reader.finish()
         let names = try await context.call { try await context.backend.reconnect(connection: connection) }
         return ConsoleOutput(
-            json: .object([ConsoleField("reconnecting", .array(names.map { .string($0) }))]),
+            json: .fields([JSONObject.Member("reconnecting", .array(names.map { .string($0) }))]),
             human: .text("reconnecting: " + (names.isEmpty ? "(none)" : names.joined(separator: ", ")))
         )
     }

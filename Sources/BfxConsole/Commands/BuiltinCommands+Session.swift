@@ -1,3 +1,4 @@
+import BfxProtocol
 import Foundation
 
 extension BuiltinCommands {
@@ -44,20 +45,20 @@ extension BuiltinCommands {
         let bundle = try await context.call { try await context.backend.diagnostics() }
         let secrets = await context.backend.knownSecrets()
         let configuration = context.session.configuration
-        var fields: [ConsoleField] = [
-            ConsoleField("bfxkit_version", .string(configuration.version)),
-            ConsoleField("generated_at_ms", .int(configuration.now())),
+        var fields: [JSONObject.Member] = [
+            JSONObject.Member("bfxkit_version", .string(configuration.version)),
+            JSONObject.Member("generated_at_ms", .int(configuration.now())),
         ]
         if case .object(let parts) = bundle {
             fields += parts
         } else {
-            fields.append(ConsoleField("runtime", bundle))
+            fields.append(JSONObject.Member("runtime", bundle))
         }
-        let redacted = DiagnosticsRedactor(secrets: secrets).redact(.object(fields))
+        let redacted = DiagnosticsRedactor(secrets: secrets).redact(.fields(fields))
         guard let file else {
-            return ConsoleOutput(json: redacted, human: .text(JSONWriter.pretty(redacted)))
+            return ConsoleOutput(json: redacted, human: .text(redacted.prettyText))
         }
-        let text = JSONWriter.pretty(redacted) + "\n"
+        let text = redacted.prettyText + "\n"
         do {
             let url = URL(fileURLWithPath: file)
             guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
@@ -65,7 +66,7 @@ extension BuiltinCommands {
             }
         }
         return ConsoleOutput(
-            json: .object([ConsoleField("file", .string(file)), ConsoleField("bytes", .int(text.utf8.count))]),
+            json: .fields([JSONObject.Member("file", .string(file)), JSONObject.Member("bytes", .int(text.utf8.count))]),
             human: .text("wrote diagnostics bundle to \(TerminalText.sanitized(file)) (\(text.utf8.count) bytes)")
         )
     }
@@ -87,7 +88,7 @@ extension BuiltinCommands {
         try reader.finish()
         guard let level else {
             let status = try await context.call { try await context.backend.status() }
-            return ConsoleOutput(json: .object([ConsoleField("log_level", .string(status.logLevel))]), human: .text(status.logLevel))
+            return ConsoleOutput(json: .fields([JSONObject.Member("log_level", .string(status.logLevel))]), human: .text(status.logLevel))
         }
         let lower = level.lowercased()
         guard logLevels.contains(lower) else {
@@ -177,7 +178,7 @@ extension BuiltinCommands {
         try reader.finish()
         guard let requested else {
             let current = await context.session.format
-            return ConsoleOutput(json: .object([ConsoleField("format", .string(current.rawValue))]), human: .text(current.rawValue))
+            return ConsoleOutput(json: .fields([JSONObject.Member("format", .string(current.rawValue))]), human: .text(current.rawValue))
         }
         guard let chosen = OutputFormat(rawValue: requested.lowercased()) else {
             throw context.command.usageError("unknown format '\(TerminalText.sanitized(String(requested.prefix(20))))' (table, plain, json, ndjson)")
@@ -199,12 +200,12 @@ extension BuiltinCommands {
         try reader.finish()
         let registry = context.session.registry
         guard let topic else {
-            let json = ConsoleValue.array(registry.commands.map { command in
-                .object([
-                    ConsoleField("name", .string(command.name)),
-                    ConsoleField("category", .string(command.category)),
-                    ConsoleField("usage", .array(command.usage.map { .string($0) })),
-                    ConsoleField("summary", .string(command.summary)),
+            let json = JSONValue.array(registry.commands.map { command in
+                .fields([
+                    JSONObject.Member("name", .string(command.name)),
+                    JSONObject.Member("category", .string(command.category)),
+                    JSONObject.Member("usage", .array(command.usage.map { .string($0) })),
+                    JSONObject.Member("summary", .string(command.summary)),
                 ])
             })
             return ConsoleOutput(json: json, human: .text(registry.overview()))
@@ -212,15 +213,15 @@ extension BuiltinCommands {
         guard let command = registry.command(named: topic) else {
             throw ConsoleError.unknownCommand(topic, suggestion: registry.suggestion(for: topic))
         }
-        let json = ConsoleValue.object([
-            ConsoleField("name", .string(command.name)),
-            ConsoleField("aliases", .array(command.aliases.map { .string($0) })),
-            ConsoleField("category", .string(command.category)),
-            ConsoleField("usage", .array(command.usage.map { .string($0) })),
-            ConsoleField("summary", .string(command.summary)),
-            ConsoleField("details", .string(command.details)),
-            ConsoleField("options", .array(command.options.map { .string($0) })),
-            ConsoleField("examples", .array(command.examples.map { .string($0) })),
+        let json = JSONValue.fields([
+            JSONObject.Member("name", .string(command.name)),
+            JSONObject.Member("aliases", .array(command.aliases.map { .string($0) })),
+            JSONObject.Member("category", .string(command.category)),
+            JSONObject.Member("usage", .array(command.usage.map { .string($0) })),
+            JSONObject.Member("summary", .string(command.summary)),
+            JSONObject.Member("details", .string(command.details)),
+            JSONObject.Member("options", .array(command.options.map { .string($0) })),
+            JSONObject.Member("examples", .array(command.examples.map { .string($0) })),
         ])
         return ConsoleOutput(json: json, human: .text(registry.help(for: command)))
     }

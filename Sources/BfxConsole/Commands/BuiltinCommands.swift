@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// The standard console commands, grouped by area in the `BuiltinCommands+*.swift` files.
 public enum BuiltinCommands {
     /// Every standard command in help order.
@@ -84,11 +86,11 @@ public enum BuiltinCommands {
     }
 
     /// Parses JSON text or throws a usage error with the parser's position.
-    static func json(_ text: String, what: String, command: ConsoleCommand) throws(ConsoleError) -> ConsoleValue {
+    static func json(_ text: String, what: String, command: ConsoleCommand) throws(ConsoleError) -> JSONValue {
         do {
-            return try JSONParser.parse(text)
+            return try JSONValue.parseConsole(text)
         } catch {
-            throw command.usageError("\(what): \(error) (quote JSON with single quotes: '{\"a\":1}')")
+            throw command.usageError("\(what): \(error.consoleMessage) (quote JSON with single quotes: '{\"a\":1}')")
         }
     }
 

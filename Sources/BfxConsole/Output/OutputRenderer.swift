@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Turns a `ConsoleOutput` into text in one of the `OutputFormat`s.
 public enum OutputRenderer {
     /// Renders `output`; the result ends with a newline unless empty.
@@ -5,13 +7,13 @@ public enum OutputRenderer {
         switch format {
         case .json:
             if case .empty = output.human, output.json == .null { return "" }
-            return JSONWriter.pretty(output.json) + "\n"
+            return output.json.prettyText + "\n"
         case .ndjson:
             if case .empty = output.human, output.json == .null { return "" }
             if case .array(let items) = output.json {
-                return items.map { JSONWriter.compact($0) + "\n" }.joined()
+                return items.map { $0.compactText + "\n" }.joined()
             }
-            return JSONWriter.compact(output.json) + "\n"
+            return output.json.compactText + "\n"
         case .table:
             return human(output.human, plain: false)
         case .plain:
@@ -52,7 +54,7 @@ public enum OutputRenderer {
         }
     }
 
-    private static func plainCell(_ value: ConsoleValue) -> String {
+    private static func plainCell(_ value: JSONValue) -> String {
         switch value {
         case .null: return ""
         case .bool(let flag): return flag ? "true" : "false"
@@ -62,7 +64,7 @@ public enum OutputRenderer {
         }
     }
 
-    private static func tsv(columns: [String], rows: [[ConsoleValue]]) -> String {
+    private static func tsv(columns: [String], rows: [[JSONValue]]) -> String {
         var out = columns.joined(separator: "\t") + "\n"
         for row in rows {
             out += row.map(plainCell).joined(separator: "\t") + "\n"
@@ -70,7 +72,7 @@ public enum OutputRenderer {
         return out
     }
 
-    private static func table(columns: [String], rows: [[ConsoleValue]]) -> String {
+    private static func table(columns: [String], rows: [[JSONValue]]) -> String {
         let headers = columns.map { $0.uppercased() }
         let cells = rows.map { $0.map(\.cellText) }
         var widths = headers.map(TerminalText.width)

@@ -1,3 +1,4 @@
+import BfxProtocol
 import BfxRuntime
 import Foundation
 import Logging
@@ -178,32 +179,32 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     }
 
     /// `on` through REST `auth/w/order/submit` (flags and leverage included when given).
-    public func submitOrder(_ order: ConsoleOrderRequest) async throws -> ConsoleValue {
-        var fields = [ConsoleField("type", .string(order.type)), ConsoleField("symbol", .string(order.symbol)), ConsoleField("amount", .string(order.amount))]
-        if let price = order.price { fields.append(ConsoleField("price", .string(price))) }
-        if let cid = order.cid { fields.append(ConsoleField("cid", .int(cid))) }
-        if let flags = order.flags { fields.append(ConsoleField("flags", .int(flags))) }
-        if let leverage = order.leverage { fields.append(ConsoleField("lev", .int(leverage))) }
-        return try await notification(path: "auth/w/order/submit", body: .object(fields))
+    public func submitOrder(_ order: ConsoleOrderRequest) async throws -> JSONValue {
+        var fields = [JSONObject.Member("type", .string(order.type)), JSONObject.Member("symbol", .string(order.symbol)), JSONObject.Member("amount", .string(order.amount))]
+        if let price = order.price { fields.append(JSONObject.Member("price", .string(price))) }
+        if let cid = order.cid { fields.append(JSONObject.Member("cid", .int(cid))) }
+        if let flags = order.flags { fields.append(JSONObject.Member("flags", .int(flags))) }
+        if let leverage = order.leverage { fields.append(JSONObject.Member("lev", .int(leverage))) }
+        return try await notification(path: "auth/w/order/submit", body: .fields(fields))
     }
 
     /// `ou` through REST `auth/w/order/update`.
-    public func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> ConsoleValue {
-        var fields = [ConsoleField("id", .int(id))]
-        if let price { fields.append(ConsoleField("price", .string(price))) }
-        if let amount { fields.append(ConsoleField("amount", .string(amount))) }
-        if let delta { fields.append(ConsoleField("delta", .string(delta))) }
-        return try await notification(path: "auth/w/order/update", body: .object(fields))
+    public func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> JSONValue {
+        var fields = [JSONObject.Member("id", .int(id))]
+        if let price { fields.append(JSONObject.Member("price", .string(price))) }
+        if let amount { fields.append(JSONObject.Member("amount", .string(amount))) }
+        if let delta { fields.append(JSONObject.Member("delta", .string(delta))) }
+        return try await notification(path: "auth/w/order/update", body: .fields(fields))
     }
 
     /// `oc` through REST `auth/w/order/cancel`.
-    public func cancelOrder(id: Int64) async throws -> ConsoleValue {
-        try await notification(path: "auth/w/order/cancel", body: .object([ConsoleField("id", .int(id))]))
+    public func cancelOrder(id: Int64) async throws -> JSONValue {
+        try await notification(path: "auth/w/order/cancel", body: .fields([JSONObject.Member("id", .int(id))]))
     }
 
     /// `oc_multi {all:1}` through REST `auth/w/order/cancel/multi`.
-    public func cancelAllOrders() async throws -> ConsoleValue {
-        try await notification(path: "auth/w/order/cancel/multi", body: .object([ConsoleField("all", .int(1))]))
+    public func cancelAllOrders() async throws -> JSONValue {
+        try await notification(path: "auth/w/order/cancel/multi", body: .fields([JSONObject.Member("all", .int(1))]))
     }
 
     /// Any REST call.
@@ -280,23 +281,23 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     }
 
     /// Diagnostics: masked config, snapshot, metrics, events, nonce history.
-    public func diagnostics() async throws -> ConsoleValue {
+    public func diagnostics() async throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        func value<T: Encodable>(_ item: T) -> ConsoleValue {
-            guard let data = try? encoder.encode(item), let parsed = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) else {
+        func value<T: Encodable>(_ item: T) -> JSONValue {
+            guard let data = try? encoder.encode(item), let parsed = try? JSONValue.parseConsole(String(decoding: data, as: UTF8.self)) else {
                 return .null
             }
             return parsed
         }
         let snapshot = await runtime.snapshot()
-        return .object([
-            ConsoleField("config", value(config)),
-            ConsoleField("config_yaml", .string(await runtime.effectiveConfigYAML())),
-            ConsoleField("state", value(snapshot)),
-            ConsoleField("metrics", .string(await runtime.metricsText())),
-            ConsoleField("events", value(await runtime.recentEvents(limit: 200))),
-            ConsoleField("nonce_history", value(await runtime.recentNonces(key: nil, limit: 200))),
+        return .fields([
+            JSONObject.Member("config", value(config)),
+            JSONObject.Member("config_yaml", .string(await runtime.effectiveConfigYAML())),
+            JSONObject.Member("state", value(snapshot)),
+            JSONObject.Member("metrics", .string(await runtime.metricsText())),
+            JSONObject.Member("events", value(await runtime.recentEvents(limit: 200))),
+            JSONObject.Member("nonce_history", value(await runtime.recentNonces(key: nil, limit: 200))),
         ])
     }
 
@@ -324,7 +325,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
             if symbol.hasPrefix("t") || symbol.hasPrefix("f"), !symbols.contains(symbol) { symbols.append(symbol) }
         }
         var configKeys: [String] = []
-        if let data = try? JSONEncoder().encode(config), let parsed = try? JSONParser.parse(String(decoding: data, as: UTF8.self)) {
+        if let data = try? JSONEncoder().encode(config), let parsed = try? JSONValue.parseConsole(String(decoding: data, as: UTF8.self)) {
             Self.collectKeys(parsed, prefix: "", into: &configKeys, budget: 2_000)
         }
         return ConsoleCompletionData(
@@ -372,36 +373,45 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
 
     // MARK: - Helpers
 
-    private func rows(path: String) async throws -> [ConsoleValue] {
+    private func rows(path: String) async throws -> [JSONValue] {
         let text = try await restCall(method: "POST", path: path, body: "{}", priority: nil)
-        guard case .array(let rows) = try JSONParser.parse(text) else {
+        guard case .array(let rows) = try Self.parse(text, path: path) else {
             throw ConsoleBackendError.rejected("unexpected \(path) response: \(text.prefix(120))")
         }
         return rows
     }
 
-    private func notification(path: String, body: ConsoleValue) async throws -> ConsoleValue {
-        let text = try await restCall(method: "POST", path: path, body: JSONWriter.compact(body), priority: nil)
-        let parsed = try JSONParser.parse(text)
+    private func notification(path: String, body: JSONValue) async throws -> JSONValue {
+        let text = try await restCall(method: "POST", path: path, body: body.serialized(), priority: nil)
+        let parsed = try Self.parse(text, path: path)
         // NOTIFICATION: [MTS, TYPE, MSG_ID, null, NOTIFY_INFO, CODE, STATUS, TEXT]
         guard case .array(let items) = parsed, items.count >= 8, case .string(let type) = items[1] else { return parsed }
-        var fields = [ConsoleField("type", .string(type)), ConsoleField("status", items[6]), ConsoleField("text", items[7])]
+        var fields = [JSONObject.Member("type", .string(type)), JSONObject.Member("status", items[6]), JSONObject.Member("text", items[7])]
         var info = items[4]
         if case .array(let rows) = info, rows.count == 1, case .array = rows[0] { info = rows[0] }
         if case .array(let row) = info, row.count >= 17 {
-            fields.append(ConsoleField("order", Self.order(.array(row)).consoleValue))
+            fields.append(JSONObject.Member("order", Self.order(.array(row)).consoleValue))
         } else {
-            fields.append(ConsoleField("info", info))
+            fields.append(JSONObject.Member("info", info))
         }
-        return .object(fields)
+        return .fields(fields)
     }
 
-    private static func order(_ row: ConsoleValue) -> ConsoleOrder {
+    /// Parses a REST response; a malformed one becomes a typed rejection naming the path.
+    private static func parse(_ text: String, path: String) throws(ConsoleBackendError) -> JSONValue {
+        do {
+            return try JSONValue.parseConsole(text)
+        } catch {
+            throw ConsoleBackendError.rejected("invalid \(path) response: \(error.consoleMessage)")
+        }
+    }
+
+    private static func order(_ row: JSONValue) -> ConsoleOrder {
         ConsoleOrder(id: Int64(row.text(0)) ?? 0, cid: Int64(row.text(2)), symbol: row.text(3), type: row.text(8), amount: row.text(6),
                      amountOrig: row.optionalText(7), price: row.optionalText(16), status: row.text(13))
     }
 
-    private static func collectKeys(_ value: ConsoleValue, prefix: String, into keys: inout [String], budget: Int) {
+    private static func collectKeys(_ value: JSONValue, prefix: String, into keys: inout [String], budget: Int) {
         guard case .object(let fields) = value, keys.count < budget else { return }
         for field in fields {
             let path = prefix.isEmpty ? field.key : prefix + "." + field.key
@@ -423,7 +433,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     }
 }
 
-extension ConsoleValue {
+extension JSONValue {
     /// Element `index` of an array value as text (`""` when absent or null).
     fileprivate func text(_ index: Int) -> String {
         optionalText(index) ?? ""
@@ -434,9 +444,10 @@ extension ConsoleValue {
         guard case .array(let items) = self, index < items.count else { return nil }
         switch items[index] {
         case .null: return nil
-        case .string(let text), .number(let text): return text
+        case .string(let text): return text
+        case .number(let number): return number.text
         case .bool(let flag): return flag ? "true" : "false"
-        case .array, .object: return JSONWriter.compact(items[index])
+        case .array, .object: return items[index].compactText
         }
     }
 }

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Scrubs secrets from a diagnostics bundle before it leaves the process.
 ///
 /// The backend already masks its config; this is the second, independent line of defence:
@@ -18,17 +20,17 @@ public struct DiagnosticsRedactor: Sendable {
     }
 
     /// Returns `value` with secrets masked.
-    public func redact(_ value: ConsoleValue) -> ConsoleValue {
+    public func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text): return .string(scrub(text))
         case .array(let items): return .array(items.map(redact))
         case .object(let fields):
-            return .object(fields.map { field in
+            return .fields(fields.map { field in
                 let lower = field.key.lowercased()
                 if Self.secretKeyFragments.contains(where: lower.contains), field.value != .null {
-                    return ConsoleField(field.key, .string(Self.mask))
+                    return JSONObject.Member(field.key, .string(Self.mask))
                 }
-                return ConsoleField(scrub(field.key), redact(field.value))
+                return JSONObject.Member(scrub(field.key), redact(field.value))
             })
         case .null, .bool, .number: return value
         }

@@ -28,6 +28,8 @@ public struct RuntimeSnapshot: Sendable, Codable {
     public var integrity: [String: Int]
     /// Time series for the dashboard.
     public var history: [HistoryPoint]
+    /// Authenticated user-data streams (nil in dumps from before they existed).
+    public var userData: [UserDataView]? = nil
 }
 
 /// One sample of the dashboard's time series.

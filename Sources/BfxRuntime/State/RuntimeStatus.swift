@@ -33,4 +33,9 @@ public struct RuntimeStatus: Sendable, Hashable, Codable {
     public var reconnects: Int
     /// Config file, if any.
     public var configFile: String?
+    /// Authenticated user-data streams running (`connections[].key`); nil in older dumps.
+    public var userDataStreams: Int?
+    /// User-data events counted so far (order/wallet/position/trade messages, notifications,
+    /// offline-change reports, auth failures, disconnects); nil in older dumps.
+    public var userDataEvents: Int?
 }

@@ -1,0 +1,168 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import BfxRuntime
+
+/// `connections[].key` starts a user-data stream (embedded simulator on loopback, demo key).
+@Suite(.serialized) struct UserDataRuntimeTests {
+    static let yaml = """
+    endpoint: simulator
+    keys: [{name: demo}]
+    connections:
+      - {name: account, key: demo}
+    metrics: {enabled: false}
+    simulator: {seed: 5, rate: 5}
+    shutdown: {drain_timeout: 1s}
+    """
+
+    static func makeRuntime(_ yaml: String = yaml, environment: [String: String] = [:]) throws -> Runtime {
+        let loaded = try ConfigLoader.load(yaml: yaml, file: "ud.yaml", environment: environment)
+        return Runtime(config: loaded.config, options: RuntimeOptions(logger: TestSupport.quietLogger, environment: environment, serveHTTP: false))
+    }
+
+    @Test func walletSnapshotAndOrderRoundTripGoThroughTheUserDataStream() async throws {
+        let runtime = try Self.makeRuntime()
+        let events = await runtime.events()
+        let seen = Mutex<[String]>([])  // written by the collector task, read by the test
+        let collector = Task {
+            for await event in events where event.kind == .orderEvent || event.kind == .connection {
+                seen.withLock { $0.append(event.message) }
+            }
+        }
+        try await runtime.start()
+        defer { collector.cancel() }
+
+        // The stream is up and the account snapshot is there (from the live AccountState).
+        let streams = await runtime.userDataStreams()
+        #expect(streams.count == 1)
+        #expect(streams.first?.phase == "ready")
+        #expect((streams.first?.wallets ?? 0) > 0)
+        let issuedBefore = await runtime.nonceStats().first?.issued ?? 0
+        let wallets = try await runtime.wallets()
+        #expect(wallets.contains("\"USD\""))
+        // No signed REST call was needed for that (the auth nonce is the only one so far).
+        #expect(await runtime.nonceStats().first?.issued ?? 0 == issuedBefore)
+
+        // Submit through WS: far from the market so it stays open.
+        let cid: Int64 = 4_242_001
+        let result = try await runtime.submitOrder(OrderRequest(type: "EXCHANGE LIMIT", symbol: "tBTCUSD", amount: "0.01", price: "1000", cid: cid))
+        #expect(result.contains("Submitted via WebSocket"))
+        #expect(result.contains("\(cid)"))
+        #expect(await runtime.nonceStats().first?.issued ?? 0 == issuedBefore)  // WS inputs need no nonce
+        let orders = try await runtime.orders()
+        #expect(orders.contains("\(cid)"))
+        let afterSubmit = try #require(await runtime.userDataStreams().first)
+        #expect(afterSubmit.inputsSent == 1 && afterSubmit.inputErrors == 0)
+        #expect(afterSubmit.orders == 1)
+        // The events are forwarded by a separate task: wait for the `os` snapshot + `on` to be counted.
+        let counted = await TestSupport.eventually(timeout: .seconds(5)) {
+            (await runtime.userDataStreams().first?.orderEvents ?? 0) >= 2
+        }
+        #expect(counted)
+
+        // Cancel through WS as well; the order leaves `orders`.
+        let placed = try #require(try Self.orderID(fromNotification: result))
+        let cancelled = try await runtime.cancelOrder(id: placed)
+        #expect(cancelled.contains("Cancelled via WebSocket"))
+        #expect(try await !runtime.orders().contains("\(cid)"))
+
+        // Events were published and counted.
+        let sawEvents = await TestSupport.eventually(timeout: .seconds(5)) {
+            let messages = seen.withLock { $0 }
+            return messages.contains { $0.contains("wallet snapshot") } && messages.contains { $0.contains("order \(placed) new") }
+                && messages.contains { $0.contains("order \(placed) closed") }
+        }
+        #expect(sawEvents, "events: \(seen.withLock { $0 })")
+        let status = await runtime.status()
+        #expect(status.userDataStreams == 1)
+        #expect((status.userDataEvents ?? 0) >= 4)
+        let snapshot = await runtime.snapshot()
+        #expect(snapshot.userData?.first?.key == "demo")
+        await runtime.stop()
+        #expect(await runtime.userDataStreams().isEmpty)
+    }
+
+    @Test func withoutAUserDataConnectionQueriesAndOrdersUseSignedREST() async throws {
+        let runtime = try Self.makeRuntime("""
+        endpoint: simulator
+        keys: [{name: demo}]
+        metrics: {enabled: false}
+        simulator: {seed: 5, rate: 5}
+        shutdown: {drain_timeout: 1s}
+        """)
+        try await runtime.start()
+        #expect(await runtime.userDataStreams().isEmpty)
+        let before = await runtime.nonceStats().first?.issued ?? 0
+        _ = try await runtime.wallets()
+        let result = try await runtime.submitOrder(OrderRequest(type: "EXCHANGE LIMIT", symbol: "tBTCUSD", amount: "0.01", price: "1000"))
+        #expect(!result.contains("via WebSocket"))
+        #expect(await runtime.nonceStats().first?.issued ?? 0 == before + 2)
+        await runtime.stop()
+    }
+
+    @Test func aRejectedKeyFailsStartWithAuthFailed() async throws {
+        // A second runtime points at the first one's simulator with a key that simulator does not know.
+        let host = try Self.makeRuntime("""
+        endpoint: simulator
+        keys: [{name: demo}]
+        metrics: {enabled: false}
+        simulator: {seed: 5, rate: 5}
+        """)
+        try await host.start()
+        let status = await host.status()
+        let ws = try #require(status.wsURL), rest = try #require(status.restURL)
+        let env = ["BAD_KEY": "not-a-key-known-here", "BAD_SECRET": "wrong-secret"]
+        let runtime = try Self.makeRuntime("""
+        endpoint: {ws_public: "\(ws)", ws_auth: "\(ws)", rest_public: "\(rest)"}
+        keys: [{name: bad, api_key: "${BAD_KEY}", api_secret: "${BAD_SECRET}"}]
+        connections: [{name: account, key: bad}]
+        metrics: {enabled: false}
+        websocket: {reconnect: {max_attempts: 1}}
+        """, environment: env)
+        await #expect {
+            try await runtime.start()
+        } throws: { error in
+            guard case RuntimeError.authFailed(let message) = error else { return false }
+            return message.contains("bad") && !message.contains("wrong-secret")
+        }
+        #expect(await runtime.currentPhase == .stopped)
+        await host.stop()
+    }
+
+    @Test func headlessRunExitsThreeWhenTheUserDataKeyIsRejected() async throws {
+        let host = try Self.makeRuntime("""
+        endpoint: simulator
+        keys: [{name: demo}]
+        metrics: {enabled: false}
+        simulator: {seed: 6, rate: 5}
+        """)
+        try await host.start()
+        let status = await host.status()
+        let ws = try #require(status.wsURL), rest = try #require(status.restURL)
+        // RuntimeHost reads the process environment; these names are used by this test only.
+        setenv("BFXRUN_TEST_REJECTED_KEY", "unknown-to-this-simulator", 1)
+        setenv("BFXRUN_TEST_REJECTED_SECRET", "wrong", 1)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bfxrun-badkey-\(UUID().uuidString).yaml")
+        try """
+        endpoint: {ws_public: "\(ws)", ws_auth: "\(ws)", rest_public: "\(rest)"}
+        keys: [{name: bad, api_key: "${BFXRUN_TEST_REJECTED_KEY}", api_secret: "${BFXRUN_TEST_REJECTED_SECRET}"}]
+        connections: [{name: account, key: bad}]
+        metrics: {enabled: false}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var options = RunOptions(configPath: file.path)
+        options.duration = 5
+        options.bootstrapBackends = false
+        options.logLevel = .critical
+        let code = await RuntimeHost.run(options) { _ in }
+        #expect(code == RuntimeExitCode.authFatal)
+        await host.stop()
+    }
+
+    static func orderID(fromNotification text: String) throws -> Int64? {
+        let data = Data(text.utf8)
+        guard let array = try JSONSerialization.jsonObject(with: data) as? [Any], array.count > 4,
+              let orders = array[4] as? [Any], let first = orders.first as? [Any], let id = first.first as? NSNumber else { return nil }
+        return id.int64Value
+    }
+}
