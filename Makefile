@@ -19,6 +19,7 @@ TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests 
 test: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/bench-smoke.sh
+	SKIP_BUILD=1 SWIFT=$(SWIFT) scripts/run-examples.sh
 	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
 	log=$$(mktemp); failed=""; \
 	for m in $(TEST_MODULES); do \

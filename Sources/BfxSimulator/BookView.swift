@@ -48,8 +48,10 @@ struct BookView: Sendable {
             lastFlushMillis = now
             return nil
         }
-        let oldMiddle = publishedBids[bidRange.old] + publishedAsks[askRange.old]
-        let newMiddle = top.bids[bidRange.new] + top.asks[askRange.new]
+        var oldMiddle: [(SimBook.RowID, SimBook.Row)] = []
+        var newMiddle: [(SimBook.RowID, SimBook.Row)] = []
+        BookView.unmatched(publishedBids, bidRange.old, top.bids, bidRange.new, old: &oldMiddle, new: &newMiddle)
+        BookView.unmatched(publishedAsks, askRange.old, top.asks, askRange.new, old: &oldMiddle, new: &newMiddle)
         var updates: [SimBook.Row] = []
         var previous: [SimBook.RowID: SimBook.Row] = [:]
         previous.reserveCapacity(oldMiddle.count)
@@ -86,6 +88,34 @@ struct BookView: Sendable {
               old[old.count - 1 - suffix].0 == new[new.count - 1 - suffix].0,
               old[old.count - 1 - suffix].1 == new[new.count - 1 - suffix].1 { suffix += 1 }
         return (prefix..<(old.count - suffix), prefix..<(new.count - suffix))
+    }
+
+    /// Appends the rows of the two middles that are not matched by a one-row shift: an insert or
+    /// delete inside a full window moves every later row by one position, so rows equal to the
+    /// other side's row one position later (same id, same row) are unchanged and skipped. What is
+    /// left is appended in order; the full diff of the rest equals the full diff of the whole
+    /// (a skipped id appears once in each list, matched, so it is neither deleted nor updated).
+    static func unmatched(
+        _ old: [(SimBook.RowID, SimBook.Row)], _ oldRange: Range<Int>,
+        _ new: [(SimBook.RowID, SimBook.Row)], _ newRange: Range<Int>,
+        old oldRest: inout [(SimBook.RowID, SimBook.Row)], new newRest: inout [(SimBook.RowID, SimBook.Row)]
+    ) {
+        func same(_ a: (SimBook.RowID, SimBook.Row), _ b: (SimBook.RowID, SimBook.Row)) -> Bool { a.0 == b.0 && a.1 == b.1 }
+        var i = oldRange.lowerBound
+        var j = newRange.lowerBound
+        while i < oldRange.upperBound, j < newRange.upperBound {
+            if same(old[i], new[j]) {
+                i += 1; j += 1
+            } else if j + 1 < newRange.upperBound, same(old[i], new[j + 1]) {
+                newRest.append(new[j]); j += 1
+            } else if i + 1 < oldRange.upperBound, same(old[i + 1], new[j]) {
+                oldRest.append(old[i]); i += 1
+            } else {
+                oldRest.append(old[i]); newRest.append(new[j]); i += 1; j += 1
+            }
+        }
+        while i < oldRange.upperBound { oldRest.append(old[i]); i += 1 }
+        while j < newRange.upperBound { newRest.append(new[j]); j += 1 }
     }
 
     /// The `cs` value of the published rows: CRC-32 of the checksum input built as bytes (no

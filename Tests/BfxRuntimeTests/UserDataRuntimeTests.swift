@@ -62,6 +62,11 @@ import Testing
 
         // Cancel through WS as well; the order leaves `orders`.
         let placed = try #require(try Self.orderID(fromNotification: result))
+        let updated = try await runtime.updateOrder(id: placed, price: "1001")
+        #expect(updated.contains("Updated via WebSocket"))
+        let rows = try JSONSerialization.jsonObject(with: Data(try await runtime.orders().utf8)) as? [[Any]] ?? []
+        let row = try #require(rows.first { ($0.first as? NSNumber)?.int64Value == placed })
+        #expect(row.count > 16 && (row[16] as? NSNumber)?.doubleValue == 1001)  // ORDER[16] = PRICE
         let cancelled = try await runtime.cancelOrder(id: placed)
         #expect(cancelled.contains("Cancelled via WebSocket"))
         #expect(try await !runtime.orders().contains("\(cid)"))
