@@ -156,30 +156,36 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         }
     }
 
-    // MARK: - Account (REST, through the nonce queue)
+    // MARK: - Account (the runtime's user-data stream when one is ready, else signed REST)
 
     /// Wallets: `[TYPE, CURRENCY, BALANCE, UNSETTLED_INTEREST, AVAILABLE, …]` rows.
     public func wallets() async throws -> [ConsoleWallet] {
-        try await rows(path: "auth/r/wallets").map { row in
+        try await rows(try await account { try await $0.wallets() }, path: "auth/r/wallets").map { row in
             ConsoleWallet(type: row.text(0), currency: row.text(1), balance: row.text(2), available: row.optionalText(4))
         }
     }
 
     /// Active orders (ORDER rows, protocol reference §8.2).
     public func orders() async throws -> [ConsoleOrder] {
-        try await rows(path: "auth/r/orders").map(Self.order)
+        try await rows(try await account { try await $0.orders() }, path: "auth/r/orders").map(Self.order)
     }
 
     /// Positions: `[SYMBOL, STATUS, AMOUNT, BASE_PRICE, _, _, PL, PL_PERC, PRICE_LIQ, LEVERAGE, …]`.
     public func positions() async throws -> [ConsolePosition] {
-        try await rows(path: "auth/r/positions").map { row in
+        try await rows(try await account { try await $0.positions() }, path: "auth/r/positions").map { row in
             ConsolePosition(symbol: row.text(0), status: row.text(1), amount: row.text(2), basePrice: row.text(3),
                             profitLoss: row.optionalText(6), liquidationPrice: row.optionalText(8), leverage: row.optionalText(9))
         }
     }
 
-    /// `on` through REST `auth/w/order/submit` (flags and leverage included when given).
+    /// `on`: through the runtime (correlated WebSocket input when the key's user-data stream is
+    /// ready, else REST); with flags or leverage, which the runtime's order input does not carry,
+    /// directly through REST `auth/w/order/submit`.
     public func submitOrder(_ order: ConsoleOrderRequest) async throws -> JSONValue {
+        if order.flags == nil, order.leverage == nil {
+            let request = OrderRequest(type: order.type, symbol: order.symbol, amount: order.amount, price: order.price, cid: order.cid)
+            return try summarize(try await account { try await $0.submitOrder(request) }, path: "order new")
+        }
         var fields = [JSONObject.Member("type", .string(order.type)), JSONObject.Member("symbol", .string(order.symbol)), JSONObject.Member("amount", .string(order.amount))]
         if let price = order.price { fields.append(JSONObject.Member("price", .string(price))) }
         if let cid = order.cid { fields.append(JSONObject.Member("cid", .int(cid))) }
@@ -188,8 +194,12 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         return try await notification(path: "auth/w/order/submit", body: .fields(fields))
     }
 
-    /// `ou` through REST `auth/w/order/update`.
+    /// `ou`: through the runtime (WebSocket when ready, else REST); with `delta`, which the
+    /// runtime's update does not carry, directly through REST `auth/w/order/update`.
     public func updateOrder(id: Int64, price: String?, amount: String?, delta: String?) async throws -> JSONValue {
+        if delta == nil {
+            return try summarize(try await account { try await $0.updateOrder(id: id, price: price, amount: amount) }, path: "order update")
+        }
         var fields = [JSONObject.Member("id", .int(id))]
         if let price { fields.append(JSONObject.Member("price", .string(price))) }
         if let amount { fields.append(JSONObject.Member("amount", .string(amount))) }
@@ -197,9 +207,9 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         return try await notification(path: "auth/w/order/update", body: .fields(fields))
     }
 
-    /// `oc` through REST `auth/w/order/cancel`.
+    /// `oc` through the runtime (WebSocket when the key's user-data stream is ready, else REST).
     public func cancelOrder(id: Int64) async throws -> JSONValue {
-        try await notification(path: "auth/w/order/cancel", body: .fields([JSONObject.Member("id", .int(id))]))
+        try summarize(try await account { try await $0.cancelOrder(id: id) }, path: "order cancel")
     }
 
     /// `oc_multi {all:1}` through REST `auth/w/order/cancel/multi`.
@@ -373,8 +383,16 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
 
     // MARK: - Helpers
 
-    private func rows(path: String) async throws -> [JSONValue] {
-        let text = try await restCall(method: "POST", path: path, body: "{}", priority: nil)
+    /// Runs an account query or order input on the runtime, mapping "no key" to the console's error.
+    private func account<T: Sendable>(_ body: (Runtime) async throws -> T) async throws -> T {
+        do {
+            return try await body(runtime)
+        } catch RuntimeError.unknownKey {
+            throw ConsoleBackendError.notAuthenticated
+        }
+    }
+
+    private func rows(_ text: String, path: String) throws -> [JSONValue] {
         guard case .array(let rows) = try Self.parse(text, path: path) else {
             throw ConsoleBackendError.rejected("unexpected \(path) response: \(text.prefix(120))")
         }
@@ -382,7 +400,10 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     }
 
     private func notification(path: String, body: JSONValue) async throws -> JSONValue {
-        let text = try await restCall(method: "POST", path: path, body: body.serialized(), priority: nil)
+        try summarize(try await restCall(method: "POST", path: path, body: body.serialized(), priority: nil), path: path)
+    }
+
+    private func summarize(_ text: String, path: String) throws -> JSONValue {
         let parsed = try Self.parse(text, path: path)
         // NOTIFICATION: [MTS, TYPE, MSG_ID, null, NOTIFY_INFO, CODE, STATUS, TEXT]
         guard case .array(let items) = parsed, items.count >= 8, case .string(let type) = items[1] else { return parsed }

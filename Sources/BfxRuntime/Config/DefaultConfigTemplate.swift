@@ -57,7 +57,7 @@ enum DefaultConfigTemplate {
 
     rate_limits:
       rest_public_per_minute: 30
-      rest_auth_per_minute: 90
+      rest_auth_per_minute: 45
       ws_connect_public_per_minute: 20
       ws_connect_auth_per_15s: 5
 

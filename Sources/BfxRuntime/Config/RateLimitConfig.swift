@@ -3,7 +3,7 @@ public struct RateLimitConfig: Sendable, Hashable, Encodable {
     /// Public REST requests per minute.
     public var restPublicPerMinute = 30
     /// Authenticated REST requests per minute (per key).
-    public var restAuthPerMinute = 90
+    public var restAuthPerMinute = 45
     /// New public WebSocket connections per minute (Bitfinex: 20).
     public var wsConnectPublicPerMinute = 20
     /// New authenticated WebSocket connections per 15 s (Bitfinex: 5).
