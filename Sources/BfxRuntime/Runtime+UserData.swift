@@ -231,6 +231,31 @@ extension Runtime {
         }
     }
 
+    /// Writes `text` as one raw text frame on the authenticated user-data connection of `key`
+    /// (default: the first configured key), for protocol experiments. The frame must be JSON and
+    /// must not be an `auth` event; responses arrive as ordinary user-data events.
+    /// - Throws: `RuntimeError.notRunning` before start, `RuntimeError.unknownKey` for an
+    ///   unknown key name, `RuntimeError.callFailed` when the key has no ready user-data stream
+    ///   (name the key in `connections[].key`) or the client rejects the frame.
+    public func sendRawFrame(_ text: String, key: String? = nil) async throws {
+        guard phase == .running else { throw RuntimeError.notRunning }
+        guard let name = key ?? config.keys.first?.name else { throw RuntimeError.unknownKey(key ?? "(no keys configured)") }
+        guard config.key(named: name) != nil else { throw RuntimeError.unknownKey(name) }
+        guard userData[name] != nil else {
+            throw RuntimeError.callFailed("raw frame: key '\(name)' has no user-data stream; set `connections[].key: \(name)` on a connection to open one")
+        }
+        guard let client = await readyUserData(key: name) else {
+            throw RuntimeError.callFailed("raw frame: the user-data stream of key '\(name)' is not ready (connecting or reconnecting); try again")
+        }
+        userData[name]?.view.inputsSent += 1
+        do {
+            try await client.sendRaw(text)
+        } catch {
+            userData[name]?.view.inputErrors += 1
+            throw RuntimeError.callFailed("raw frame (WebSocket, key \(name)): \(error)")
+        }
+    }
+
     /// A REST-shaped notification (`[MTS, TYPE, null, null, INFO, null, "SUCCESS", TEXT]`) for a
     /// WebSocket input's result, so callers see the same shape on both paths.
     static func notificationJSON(type: String, info: BfxProtocol.Notification.Info, text: String) -> String {

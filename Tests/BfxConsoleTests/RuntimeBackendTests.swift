@@ -56,11 +56,50 @@ import Testing
         #expect(data.faultKinds.contains("drop"))
         await #expect(throws: ConsoleBackendError.unknownSymbol("tNOPE")) { _ = try await backend.ticker(symbol: "tNOPE") }
         await #expect(throws: ConsoleBackendError.unknownChannel("zz")) { try await backend.unsubscribe(id: "zz") }
-        await #expect(throws: ConsoleBackendError.self) { try await backend.sendRaw("{}", connection: String?.none) }
+        // The quickstart opens no user-data stream: the runtime says how to configure one.
+        do {
+            try await backend.sendRaw(#"{"event":"ping"}"#, connection: String?.none)
+            Issue.record("raw frame accepted without a user-data stream")
+        } catch let error as ConsoleBackendError {
+            guard case .rejected(let reason) = error else { throw error }
+            #expect(reason.contains("connections[].key"), "\(reason)")
+        }
         let subscribed = try await backend.subscribe(spec: "ticker:tXRPUSD", connection: nil)
         #expect(subscribed.spec == "ticker:tXRPUSD")
         try await backend.unsubscribe(id: subscribed.id)
         await backend.shutdown()
+    }
+
+    @Test func wsSendGoesOutOnTheUserDataStream() async throws {
+        let yaml = """
+        endpoint: simulator
+        keys: [{name: demo}]
+        connections:
+          - {name: account, key: demo}
+        metrics: {enabled: false}
+        simulator: {seed: 5, rate: 5}
+        shutdown: {drain_timeout: 1s}
+        """
+        var config = try ConfigLoader.load(yaml: yaml, file: "ud.yaml").config
+        config.logging.level = .critical
+        var logger = Logger(label: "test.console")
+        logger.logLevel = .critical
+        let runtime = Runtime(config: config, options: RuntimeOptions(logger: logger, serveHTTP: false))
+        try await runtime.start()
+        let backend = RuntimeConsoleBackend(runtime: runtime, config: config, version: "test")
+        let sink = BufferedOutputSink()
+        let script = [#"ws send [0,"calc",null,[["balance"]]]"#, #"ws send {"event":"ping","cid":7} --conn account"#]
+        let status = await ConsoleRunner.runScript(backend: backend, source: ScriptLineSource(lines: script), sink: sink, format: .plain)
+        let sent = await runtime.userDataStreams().first?.inputsSent
+        await #expect(throws: ConsoleBackendError.unknownConnection("nope")) {
+            try await backend.sendRaw(#"{"event":"ping"}"#, connection: "nope")
+        }
+        await #expect(throws: ConsoleBackendError.self) {
+            try await backend.sendRaw(#"{"event":"auth"}"#, connection: "account")
+        }
+        await backend.shutdown()
+        #expect(status == 0, "\(sink.errors)")
+        #expect(sent == 2)
     }
 
     @Test func decimalTextHasNoExponent() {

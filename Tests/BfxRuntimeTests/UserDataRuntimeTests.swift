@@ -87,6 +87,60 @@ import Testing
         #expect(await runtime.userDataStreams().isEmpty)
     }
 
+    @Test func rawFramesGoOutOnTheUserDataStream() async throws {
+        let runtime = try Self.makeRuntime()
+        await #expect(throws: RuntimeError.self) { try await runtime.sendRawFrame(#"{"event":"ping"}"#) }  // not running
+        try await runtime.start()
+        // Events are forwarded by a separate task: let the `ws` snapshot and the simulator's
+        // initial `bu` be counted first, so the only later wallet event (no orders, so no fills)
+        // is the `bu` answering the raw `calc`.
+        #expect(await TestSupport.eventually(timeout: .seconds(5)) {
+            (await runtime.userDataStreams().first?.walletEvents ?? 0) >= 2
+        })
+        let before = try #require(await runtime.userDataStreams().first)
+        #expect(before.phase == "ready")
+
+        // `calc balance` is answered with a `bu`, counted as a wallet event by the runtime.
+        try await runtime.sendRawFrame(#"[0,"calc",null,[["balance"]]]"#)
+        try await runtime.sendRawFrame(#"{"event":"ping","cid":9}"#, key: "demo")
+        let answered = await TestSupport.eventually(timeout: .seconds(5)) {
+            (await runtime.userDataStreams().first?.walletEvents ?? 0) > before.walletEvents
+        }
+        #expect(answered)
+        #expect(await runtime.userDataStreams().first?.inputsSent == before.inputsSent + 2)
+
+        // Refused by the client: auth (nonces only come from the nonce manager) and non-JSON.
+        for frame in [#"{"event":"auth","apiKey":"k"}"#, "not json"] {
+            do {
+                try await runtime.sendRawFrame(frame)
+                Issue.record("accepted \(frame)")
+            } catch RuntimeError.callFailed(let reason) {
+                #expect(reason.contains("raw frame"), "\(reason)")
+            }
+        }
+        #expect(await runtime.userDataStreams().first?.inputErrors == before.inputErrors + 2)
+        await #expect(throws: RuntimeError.self) { try await runtime.sendRawFrame("{}", key: "nope") }
+        await runtime.stop()
+    }
+
+    @Test func rawFramesWithoutAUserDataStreamExplainTheConfiguration() async throws {
+        let runtime = try Self.makeRuntime("""
+        endpoint: simulator
+        keys: [{name: demo}]
+        metrics: {enabled: false}
+        simulator: {seed: 5, rate: 5}
+        shutdown: {drain_timeout: 1s}
+        """)
+        try await runtime.start()
+        do {
+            try await runtime.sendRawFrame(#"{"event":"ping"}"#)
+            Issue.record("raw frame accepted without a user-data stream")
+        } catch RuntimeError.callFailed(let reason) {
+            #expect(reason.contains("connections[].key"), "\(reason)")
+        }
+        await runtime.stop()
+    }
+
     @Test func withoutAUserDataConnectionQueriesAndOrdersUseSignedREST() async throws {
         let runtime = try Self.makeRuntime("""
         endpoint: simulator

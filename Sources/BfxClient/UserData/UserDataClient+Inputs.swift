@@ -129,6 +129,29 @@ extension UserDataClient {
         }
     }
 
+    /// Writes `text` as one text frame on the authenticated connection, for protocol experiments
+    /// (e.g. `[0,"calc",null,[["balance"]]]` or `{"event":"ping","cid":1}`). Nothing is correlated:
+    /// responses arrive through ``events()`` like any other server message.
+    /// - Throws: ``UserDataError/invalidRawFrame(_:)`` when `text` is not one JSON document,
+    ///   ``UserDataError/rawAuthRefused`` for an `auth` event (auth nonces must come from the
+    ///   nonce manager), ``UserDataError/notConnected`` unless the connection is ready, or the
+    ///   transport's error when the write fails.
+    public func sendRaw(_ text: String) async throws {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(text)
+        } catch {
+            throw UserDataError.invalidRawFrame("\(error)")
+        }
+        if case .object(let object) = value, case .string(let event)? = object["event"],
+           event.lowercased() == "auth" {
+            throw UserDataError.rawAuthRefused
+        }
+        guard phase == .ready, let connection else { throw UserDataError.notConnected }
+        try await connection.send(text)
+        framesSent += 1
+    }
+
     /// Creates a funding offer (`fon`); resolves on the `fon` of the offer the `n fon-req` named.
     public func submitFundingOffer(_ offer: NewFundingOffer) async throws -> FundingOffer {
         let frame = BfxRequest.newFundingOffer(offer).text

@@ -40,6 +40,10 @@ public enum UserDataError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateCorrelationKey(String)
     /// The arguments violate a documented limit (e.g. more than 75 `ox_multi` operations).
     case invalidRequest(String)
+    /// A raw frame (``UserDataClient/sendRaw(_:)``) is not one valid JSON document.
+    case invalidRawFrame(String)
+    /// A raw frame carried an `auth` event: authentication only goes through the nonce manager.
+    case rawAuthRefused
     /// The client was shut down.
     case closed
 
@@ -66,6 +70,10 @@ public enum UserDataError: Error, Sendable, Equatable, CustomStringConvertible {
             return "a request with correlation key \(key) is already pending"
         case let .invalidRequest(reason):
             return "invalid request: \(reason)"
+        case let .invalidRawFrame(reason):
+            return "raw frame is not valid JSON: \(reason)"
+        case .rawAuthRefused:
+            return "raw frame refused: `auth` events are sent only by the client (nonces come from the nonce manager)"
         case .closed:
             return "user-data client closed"
         }

@@ -226,9 +226,22 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         }
     }
 
-    /// The runtime exposes no raw-frame API (docs/runtime-api.md), so this is reported honestly.
+    /// Sends a raw frame on the authenticated user-data stream via `Runtime.sendRawFrame`.
+    /// `connection` is a config connection name (its `key` is used) or a key name; nil uses the
+    /// first configured key. Without a user-data stream the runtime's error explains how to
+    /// configure one (reported as `ConsoleBackendError.rejected`).
     public func sendRaw(_ json: String, connection: String?) async throws {
-        throw ConsoleBackendError.unsupported("raw WebSocket frames (the runtime has no raw send API yet; use `call` for REST)")
+        var key: String? = connection
+        if let connection, let stream = await runtime.userDataStreams().first(where: { $0.connection == connection }) {
+            key = stream.key
+        }
+        do {
+            try await runtime.sendRawFrame(json, key: key)
+        } catch RuntimeError.unknownKey {
+            throw connection.map { ConsoleBackendError.unknownConnection($0) } ?? ConsoleBackendError.notAuthenticated
+        } catch RuntimeError.callFailed(let reason) {
+            throw ConsoleBackendError.rejected(reason)
+        }
     }
 
     // MARK: - Nonces, queues, alerts
