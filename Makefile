@@ -5,7 +5,7 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 RUN_SECONDS ?= 20
 
-.PHONY: run test deps build bench clean postgres-start postgres-stop
+.PHONY: run test docs docs-checks deps build bench clean postgres-start postgres-stop
 
 ## make run: install what is missing, build, run the quickstart on the embedded simulator.
 run: deps
@@ -13,6 +13,9 @@ run: deps
 	$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun run examples/quickstart.yaml --duration $(RUN_SECONDS) --summary-interval 4
 
 ## make test: install what is missing, build, start PostgreSQL on loopback, run all tests.
+## Besides the test modules: bench smoke, every example, every shell command in the docs
+## (scripts/check-doc-commands.py), the README set-up commands (scripts/check-readme-setup.sh),
+## and DocC with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
 TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests BfxRuntimeTests BfxConsoleTests
@@ -20,6 +23,10 @@ test: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/bench-smoke.sh
 	SKIP_BUILD=1 SWIFT=$(SWIFT) scripts/run-examples.sh
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  python3 scripts/check-doc-commands.py --self-test --bfxrun $$bfxrun && \
+	  python3 scripts/check-doc-commands.py --bfxrun $$bfxrun
+	RUN_SECONDS=8 scripts/check-readme-setup.sh
 	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
 	log=$$(mktemp); failed=""; \
 	for m in $(TEST_MODULES); do \
@@ -34,6 +41,22 @@ test: deps
 	  [ "$$nfailed" -gt 0 ] || nfailed=$$(echo $$failed | wc -w); fi; \
 	echo "tests: $$passed passed, $$nfailed failed"; \
 	[ -z "$$failed" ]
+	SWIFT=$(SWIFT) scripts/check-docs.sh
+
+## make docs: DocC archives of every library target in .build/docs (warnings are errors) and the
+## doc-comment coverage check. ~1 min with a warm build.
+docs: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+	SWIFT=$(SWIFT) scripts/check-docs.sh
+
+## make docs-checks: only the documentation checks of make test (docs commands, README set-up, DocC).
+docs-checks: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product bfxrun
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  python3 scripts/check-doc-commands.py --self-test --bfxrun $$bfxrun && \
+	  python3 scripts/check-doc-commands.py --bfxrun $$bfxrun
+	RUN_SECONDS=8 scripts/check-readme-setup.sh
+	SWIFT=$(SWIFT) scripts/check-docs.sh
 
 deps:
 	@scripts/ensure-deps.sh

@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -167,9 +168,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxProtocol", "BfxRuntime", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
-        .executableTarget(name: "example-book-watcher", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/BookWatcher", swiftSettings: swiftSettings),
-        .executableTarget(name: "example-user-data-listener", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/UserDataListener", swiftSettings: swiftSettings),
-        .executableTarget(name: "example-order-round-trip", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/OrderRoundTrip", swiftSettings: swiftSettings),
-        .executableTarget(name: "example-shared-nonce-store", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/SharedNonceStore", swiftSettings: swiftSettings),
+        .target(name: "ExampleSupport", dependencies: ["BfxProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/ExampleSupport", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-book-watcher", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/BookWatcher", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-user-data-listener", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/UserDataListener", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-order-round-trip", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/OrderRoundTrip", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-shared-nonce-store", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/SharedNonceStore", swiftSettings: swiftSettings),
     ]
 )

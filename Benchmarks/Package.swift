@@ -50,14 +50,50 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Plain executable: end-to-end WebSocket client throughput against the in-process simulator.
-        // Run: swift run -c release ClientThroughput [seconds] [books]
+        // Run: swift run -c release ClientThroughput [seconds] [books] [live|burst] [ticks]
         .executableTarget(
             name: "ClientThroughput",
             dependencies: [
                 .product(name: "BfxClient", package: root),
+                .product(name: "BfxProtocol", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
             path: "ClientThroughput",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Plain executable: drop → all 100 subscriptions resubscribed with fresh snapshots (p50/p90/p99).
+        // Run: swift run -c release ResubscribeLatency [drops] [symbols]
+        .executableTarget(
+            name: "ResubscribeLatency",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "ResubscribeLatency",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Plain executable: user-data order round trip (p50/p99) against the simulator and account
+        // events/s applied to AccountState. Run: swift run -c release UserDataBenchmarks [roundTrips] [events]
+        .executableTarget(
+            name: "UserDataBenchmarks",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxNonce", package: root),
+                .product(name: "BfxProtocol", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "UserDataBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Plain executable: client RSS with 250 live book subscriptions; the simulator runs in a
+        // child process (this binary with --serve). Run: swift run -c release ClientMemory [seconds]
+        .executableTarget(
+            name: "ClientMemory",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "ClientMemory",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

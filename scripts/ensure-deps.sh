@@ -3,7 +3,8 @@
 # Idempotent: does nothing (and needs no network) when everything is present.
 set -euo pipefail
 need=()
-for pkg in libedit-dev libyaml-dev libssl-dev pkg-config postgresql; do
+# python3: the documentation checks of make test (scripts/check-doc-*.py).
+for pkg in libedit-dev libyaml-dev libssl-dev pkg-config postgresql python3; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -13,24 +13,38 @@ public struct AuthenticationHook: Sendable {
     public var onAuthResult: @Sendable (AuthEvent) -> Void
     /// Called for every channel-0 frame (account data, notifications, `hb`), in order.
     public var onUserFrame: @Sendable (Frame) -> Void
+    /// Called with the code of every `info` event that carries one (20051 restart, 20060/20061
+    /// maintenance), after the connection acted on it. Default: ignored.
+    public var onInfo: @Sendable (Int) -> Void
+    /// Called each time the socket closes (before the pool reconnects), so a consumer can treat
+    /// inputs written afterwards as not sent. Default: ignored.
+    public var onDisconnected: @Sendable () -> Void
 
     /// Creates a hook.
     public init(
         makeAuthRequest: @escaping @Sendable () async throws -> String,
         onAuthResult: @escaping @Sendable (AuthEvent) -> Void = { _ in },
-        onUserFrame: @escaping @Sendable (Frame) -> Void
+        onUserFrame: @escaping @Sendable (Frame) -> Void,
+        onInfo: @escaping @Sendable (Int) -> Void = { _ in },
+        onDisconnected: @escaping @Sendable () -> Void = {}
     ) {
         self.makeAuthRequest = makeAuthRequest
         self.onAuthResult = onAuthResult
         self.onUserFrame = onUserFrame
+        self.onInfo = onInfo
+        self.onDisconnected = onDisconnected
     }
 }
 
-/// A handle to an authenticated connection opened with ``BfxClient/openAuthenticatedConnection(_:)``.
+/// A handle to an authenticated connection opened with ``BfxClient/openAuthenticatedConnection(_:sharesPublicSubscriptions:)``.
 public final class AuthenticatedConnection: Sendable {
     let slot: ConnectionSlot
+    let release: @Sendable () -> Void
 
-    init(slot: ConnectionSlot) { self.slot = slot }
+    init(slot: ConnectionSlot, release: @escaping @Sendable () -> Void = {}) {
+        self.slot = slot
+        self.release = release
+    }
 
     /// The connection number (as in ``ClientSnapshot``).
     public var id: Int { slot.id }
@@ -50,8 +64,10 @@ public final class AuthenticatedConnection: Sendable {
     /// Forces a reconnect (and so a re-auth with a fresh nonce).
     public func reconnect() { slot.reconnect(reason: .requested) }
 
-    /// Closes the connection for good.
+    /// Closes the connection for good and removes it from the pool (public subscriptions it
+    /// carried in shared mode end).
     public func close() async {
         try? await slot.stop(reason: .shutdown, finishSubscriptions: true).get()
+        release()
     }
 }

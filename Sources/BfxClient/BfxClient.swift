@@ -36,6 +36,9 @@ public final class BfxClient: Sendable {
     private struct PoolEntry {
         let slot: ConnectionSlot
         var assigned: Int
+        /// An authenticated connection that also carries public subscriptions (shared mode):
+        /// filled first, and kept open when its last public subscription goes.
+        var sharedAuthenticated = false
     }
 
     private struct PoolState {
@@ -101,8 +104,12 @@ public final class BfxClient: Sendable {
             let id = SubscriptionID(rawValue: state.nextSubscriptionID)
             state.nextSubscriptionID += 1
             let core = SubscriptionCore(id: id, spec: channel, buffering: configuration.buffering)
-            // Fill the lowest-numbered connection with room and without the same channel.
-            let candidates = state.slots.keys.sorted()
+            // Fill the lowest-numbered connection with room and without the same channel; shared
+            // authenticated connections come first (ADR 0019).
+            let candidates = state.slots.keys.sorted { lhs, rhs in
+                let l = state.slots[lhs]?.sharedAuthenticated == true, r = state.slots[rhs]?.sharedAuthenticated == true
+                return l != r ? l : lhs < rhs
+            }
             let occupied = Set(state.subscriptions.values.filter { $0.core.spec == channel }.map(\.slot))
             if let slotID = candidates.first(where: { state.slots[$0].map { $0.assigned < configuration.maxSubscriptionsPerConnection } == true && !occupied.contains($0) }),
                let entry = state.slots[slotID] {
@@ -131,7 +138,7 @@ public final class BfxClient: Sendable {
         let (slot, emptied): (ConnectionSlot?, Bool) = pool.withLock { state in
             guard let record = state.subscriptions.removeValue(forKey: id), var entry = state.slots[record.slot] else { return (nil, false) }
             entry.assigned -= 1
-            if entry.assigned <= 0 {
+            if entry.assigned <= 0 && !entry.sharedAuthenticated {
                 state.slots[record.slot] = nil
                 return (entry.slot, true)
             }
@@ -146,10 +153,18 @@ public final class BfxClient: Sendable {
         }
     }
 
-    /// Opens a dedicated authenticated connection on ``BfxClientConfiguration/authenticatedURL``
+    /// Opens an authenticated connection on ``BfxClientConfiguration/authenticatedURL``
     /// (through the authenticated rate limiter). It re-authenticates with a fresh request from
     /// `hook` after every reconnect; channel-0 frames go to the hook.
-    public func openAuthenticatedConnection(_ hook: AuthenticationHook) throws -> AuthenticatedConnection {
+    /// - Parameters:
+    ///   - hook: builds each socket's signed `auth` request and receives the answers and channel-0 frames.
+    ///   - sharesPublicSubscriptions: `false` (default): dedicated to the account, no public
+    ///     subscription is placed on it. `true` (shared mode, ADR 0019): later ``subscribe(_:)``
+    ///     calls fill this connection first (up to
+    ///     ``BfxClientConfiguration/maxSubscriptionsPerConnection``); they are (re)subscribed after
+    ///     each successful (re)authentication.
+    public func openAuthenticatedConnection(_ hook: AuthenticationHook,
+                                            sharesPublicSubscriptions: Bool = false) throws -> AuthenticatedConnection {
         let url: WebSocketURL
         do { url = try WebSocketURL(parsing: configuration.authenticatedURL) } catch {
             throw ClientError(message: "authenticatedURL: \(error)")
@@ -160,12 +175,22 @@ public final class BfxClient: Sendable {
             state.nextSlotID += 1
             let slot = ConnectionSlot(id: slotID, eventLoop: group.next(), url: url, environment: environment,
                                       limiter: environment.authenticatedLimiter, authHook: hook)
-            // Authenticated slots are not used for public subscriptions (assigned = max).
-            state.slots[slotID] = PoolEntry(slot: slot, assigned: Int.max / 2)
+            // Dedicated authenticated slots are not used for public subscriptions (assigned = max).
+            state.slots[slotID] = PoolEntry(slot: slot, assigned: sharesPublicSubscriptions ? 0 : Int.max / 2,
+                                            sharedAuthenticated: sharesPublicSubscriptions)
             return slot
         }
         slot.start()
-        return AuthenticatedConnection(slot: slot)
+        return AuthenticatedConnection(slot: slot) { [weak self] in self?.forget(slot: slot.id) }
+    }
+
+    /// Drops a closed authenticated connection from the pool with the subscriptions it carried
+    /// (their streams were finished by the close).
+    private func forget(slot id: Int) {
+        pool.withLock { state in
+            state.slots[id] = nil
+            state.subscriptions = state.subscriptions.filter { $0.value.slot != id }
+        }
     }
 
     /// Closes every connection (the pool reconnects them at once, through the rate limiter).

@@ -13,6 +13,15 @@ public struct BfxClientConfiguration: Sendable {
     public var authenticatedRateLimit: ConnectionRateLimit
     /// Reconnect behaviour after a lost connection.
     public var reconnect: ReconnectPolicy
+    /// Backoff for a `subscribe` answered with a retryable error (10300, 10400, 11000, 10008):
+    /// `maxAttempts` retries (required: retries are bounded), then the subscription fails with a
+    /// ``SubscriptionError`` carrying the last code. `stablePeriod` is not used.
+    public var subscribeRetry: ReconnectPolicy
+    /// Send every `subscribe` of a (re)opened public connection in the same flush as its `conf`
+    /// instead of waiting for the `conf` acknowledgement (saves one round trip per reconnect;
+    /// the server applies a connection's requests in order). Default `false` (ADR 0008 order:
+    /// subscribe after the acknowledgement); see ADR 0018.
+    public var pipelineSubscribes: Bool
     /// A channel (or the whole connection) silent for this long is considered stalled. Bitfinex
     /// sends `hb` after 15 s of channel silence, so the default is 20 s.
     public var heartbeatTimeout: Duration
@@ -50,8 +59,12 @@ public struct BfxClientConfiguration: Sendable {
         timestamps: Bool = false,
         buffering: BufferingPolicy = BufferingPolicy(),
         jitterSeed: UInt64? = nil,
-        maxMessageSize: Int = 16 << 20
+        maxMessageSize: Int = 16 << 20,
+        subscribeRetry: ReconnectPolicy = BfxClientConfiguration.defaultSubscribeRetry,
+        pipelineSubscribes: Bool = false
     ) {
+        self.subscribeRetry = subscribeRetry
+        self.pipelineSubscribes = pipelineSubscribes
         self.publicURL = publicURL
         self.authenticatedURL = authenticatedURL
         self.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection
@@ -69,9 +82,16 @@ public struct BfxClientConfiguration: Sendable {
         self.maxMessageSize = maxMessageSize
     }
 
+    /// Default ``subscribeRetry``: 250 ms doubling to at most 10 s, full jitter, 5 retries.
+    public static let defaultSubscribeRetry = ReconnectPolicy(
+        initialDelay: .milliseconds(250), multiplier: 2, maxDelay: .seconds(10), jitter: .full, maxAttempts: 5
+    )
+
     /// Checks every value; returns one description per problem (empty when valid).
     public func validate() -> [String] {
         var problems = reconnect.validate().map { "reconnect: \($0)" }
+        problems += subscribeRetry.validate().map { "subscribeRetry: \($0)" }
+        if subscribeRetry.maxAttempts == nil { problems.append("subscribeRetry.maxAttempts must be set (retries are bounded)") }
         if maxSubscriptionsPerConnection < 1 || maxSubscriptionsPerConnection > 30 {
             problems.append("maxSubscriptionsPerConnection must be in 1...30, got \(maxSubscriptionsPerConnection)")
         }

@@ -43,6 +43,14 @@ final class ChannelState {
     var staleSince: Duration?
     var trades = TradeDeduplicator()
     var lastError: SubscriptionError?
+    /// Backoff of consecutive retryable subscribe errors (10300, 10400, 11000, 10008); `nil`
+    /// until the first one, reset when a `subscribed` arrives.
+    var subscribeRetry: ReconnectBackoff?
+    /// A retry timer is armed: the member stays `pending` but is not subscribed before it fires
+    /// (a new socket subscribes it at once and invalidates the timer).
+    var awaitingRetry = false
+    /// Identifies the armed retry timer (stale timers are ignored).
+    var retryToken = 0
 
     init(core: SubscriptionCore) {
         self.core = core

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Client-level events: connection lifecycle, server notices and integrity incidents. Observe
 /// them through ``BfxClient/events``; they are also logged and counted.
 public enum ClientEvent: Sendable {
@@ -15,8 +17,12 @@ public enum ClientEvent: Sendable {
     case maintenance(connection: Int, active: Bool)
     /// A data integrity incident and what was done about it.
     case integrity(IntegrityEvent)
-    /// A subscription failed permanently (for example an unknown symbol).
+    /// A subscription failed permanently (for example an unknown symbol, or a retryable error
+    /// that persisted beyond ``BfxClientConfiguration/subscribeRetry``).
     case subscriptionFailed(SubscriptionID, ChannelSpec, SubscriptionError)
+    /// The server answered a `subscribe` with a retryable error (10300, 10400, 11000, 10008):
+    /// it is sent again after `delay` (1-based `attempt` of ``BfxClientConfiguration/subscribeRetry``).
+    case subscribeRetryScheduled(SubscriptionID, ChannelSpec, code: Int, attempt: Int, delay: Duration)
 }
 
 /// A detected data-integrity incident on one subscription (or connection) and the recovery taken.
@@ -74,13 +80,20 @@ public struct SubscriptionError: Error, Sendable, Hashable, CustomStringConverti
     public var code: Int
     /// Server or client message.
     public var message: String
+    /// How many `subscribe` requests were answered with this error before giving up (1 for a
+    /// fatal code; `subscribeRetry.maxAttempts + 1` when retries of a retryable code ran out).
+    public var attempts: Int
 
     /// Creates an error.
-    public init(code: Int, message: String) {
+    public init(code: Int, message: String, attempts: Int = 1) {
         self.code = code
         self.message = message
+        self.attempts = attempts
     }
 
+    /// Whether Bitfinex classifies `code` as transient (see `BfxErrorCode.category`).
+    public var isRetryable: Bool { BfxErrorCode(code).category == .retryable }
+
     /// `code: message`.
-    public var description: String { "\(code): \(message)" }
+    public var description: String { attempts > 1 ? "\(code): \(message) (after \(attempts) attempts)" : "\(code): \(message)" }
 }

@@ -21,6 +21,7 @@ struct ClientMetrics: Sendable {
     let duplicateTrades: Counter
     let rateLimitWaits: Counter
     let giveUps: Counter
+    let subscribeRetries: Counter
     let openConnections: Gauge
     let reconnectDuration: Metrics.Timer
 
@@ -44,6 +45,7 @@ struct ClientMetrics: Sendable {
         duplicateTrades = Counter(label: "bfx_ws_duplicate_trades_dropped_total", dimensions: dims)
         rateLimitWaits = Counter(label: "bfx_ws_connection_rate_limit_waits_total", dimensions: dims)
         giveUps = Counter(label: "bfx_ws_reconnect_give_ups_total", dimensions: dims)
+        subscribeRetries = Counter(label: "bfx_ws_subscribe_retries_total", dimensions: dims)
         openConnections = Gauge(label: "bfx_ws_open_connections", dimensions: dims)
         reconnectDuration = Metrics.Timer(label: "bfx_ws_reconnect_duration_seconds", dimensions: dims)
     }

@@ -74,9 +74,9 @@ public struct IntegrityCounters: Sendable, Hashable {
     public var stalls = 0
     /// Channels resubscribed after being silent.
     public var channelStalls = 0
-    /// Checksum mismatches.
+    /// Book `cs` frames whose value differed from the local book's CRC-32 (each one resubscribes that book).
     public var checksumMismatches = 0
-    /// Sequence gaps.
+    /// SEQ_ALL sequence numbers that skipped or went back (each one resubscribes the affected channel).
     public var sequenceGaps = 0
     /// Possible trade gaps reported after outages.
     public var tradeGaps = 0
@@ -92,6 +92,8 @@ public struct IntegrityCounters: Sendable, Hashable {
     public var maintenanceStarts = 0
     /// Times the reconnect policy gave up.
     public var giveUps = 0
+    /// Subscribe requests retried after a retryable server error (10300, 10400, 11000, 10008).
+    public var subscribeRetries = 0
 
     /// All zero.
     public init() {}

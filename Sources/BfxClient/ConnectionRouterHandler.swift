@@ -18,7 +18,13 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
+        receive(Self.unwrapInboundIn(data))
+    }
+
+    /// Routes one decoded frame (called directly by ``BfxFrameDecoderHandler`` on the same event
+    /// loop, or from `channelRead`).
+    @inline(__always)
+    func receive(_ frame: Frame) {
         guard slot.noteInbound(generation: generation) else { return }
         route(frame)
     }

@@ -139,17 +139,23 @@ final class ConnectionSlot: @unchecked Sendable {
         var outageStart: Duration?
         // Bounded by cancellation, stop() and the policy's give-up rule.
         while !Task.isCancelled {
-            if (try? await onLoop({ $0.stopRequested })) ?? true { break }
-            await onLoopVoid { $0.setState(.connecting) }
+            // One hop each: check for stop and move on (the reconnect path is latency-critical).
+            let stopped = (try? await onLoop { slot -> Bool in
+                if slot.stopRequested { return true }
+                slot.setState(.connecting)
+                return false
+            }) ?? true
+            if stopped { break }
             do {
                 let waited = try await limiter.acquire()
                 if waited > .zero { environment.metrics.rateLimitWaits.increment() }
             } catch { break }
-            if (try? await onLoop({ $0.stopRequested })) ?? true { break }
-            let generation = (try? await onLoop { slot -> Int in
+            let next = (try? await onLoop { slot -> Int? in
+                if slot.stopRequested { return nil }
                 slot.generation += 1
                 return slot.generation
-            }) ?? 0
+            }) ?? nil
+            guard let generation = next else { break }
             do {
                 let channel = try await environment.connector.connect(to: url, on: eventLoop) { [self] channel in
                     try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler())
@@ -185,7 +191,9 @@ final class ConnectionSlot: @unchecked Sendable {
                 environment.emit(.reconnectScheduled(connection: id, attempt: attempt, delay: delay))
                 logger.info("reconnect scheduled", metadata: ["attempt": "\(attempt)", "delay": "\(delay)"])
                 await onLoopVoid { $0.setState(.waitingToReconnect) }
-                do { try await environment.clock.sleep(for: delay) } catch { break }
+                if delay > .zero {
+                    do { try await environment.clock.sleep(for: delay) } catch { break }
+                }
             case .giveUp(let reason):
                 environment.metrics.giveUps.increment()
                 environment.count { $0.giveUps += 1 }
@@ -312,10 +320,17 @@ final class ConnectionSlot: @unchecked Sendable {
         environment.metrics.openConnections.record(1)
         logger.info("connected", metadata: ["url": "\(url)", "opens": "\(opens)"])
         setState(.handshaking)
-        // The complete flag set goes out first, before any subscribe (subscribes wait for its
-        // acknowledgement). Not gated on `info`: that frame races the upgrade response and
-        // carries nothing we need before configuring.
+        // The complete flag set goes out first, before any subscribe. Not gated on `info`: that
+        // frame races the upgrade response and carries nothing we need before configuring.
+        // Public connections pipeline every pending `subscribe` right behind the `conf` in the
+        // same flush (the server handles a connection's requests in order, so the flags apply
+        // before the first snapshot; ADR 0018); authenticated ones wait for conf + auth.
         sendConf()
+        if authHook == nil && configuration.pipelineSubscribes {
+            let sent = writePendingSubscribes()
+            if sent > 0 { logger.info("subscribing (pipelined with conf)", metadata: ["count": "\(sent)"]) }
+        }
+        channel.flush()
         return true
     }
 
@@ -333,12 +348,16 @@ final class ConnectionSlot: @unchecked Sendable {
         environment.metrics.closes.increment()
         environment.emit(.connectionClosed(connection: id, reason: reason))
         logger.info("connection closed", metadata: ["reason": "\(reason.rawValue)"])
+        authHook?.onDisconnected()
         let now = self.now
         for sid in memberOrder {
             guard let member = members[sid], member.phase != .failed else { continue }
             let wasLive = member.phase == .live || member.phase == .awaitingSnapshot
             member.phase = .pending
             member.chanId = nil
+            // A new socket subscribes it at once; the armed retry timer (if any) becomes stale.
+            member.awaitingRetry = false
+            member.retryToken &+= 1
             if wasLive || member.staleSince == nil {
                 member.staleSince = member.staleSince ?? now
                 member.core.setLive(false)
@@ -378,7 +397,8 @@ final class ConnectionSlot: @unchecked Sendable {
         if configuration.sequenceNumbers { flags.insert(.sequenceAll) }
         if configuration.timestamps { flags.insert(.timestamp) }
         logger.debug("sending conf", metadata: ["flags": "\(flags.rawValue)"])
-        channel.writeAndFlush(Requests.conf(flags: flags, allocator: channel.allocator), promise: nil)
+        // Written, not flushed: the caller flushes (together with pipelined subscribes).
+        channel.write(Requests.conf(flags: flags, allocator: channel.allocator), promise: nil)
     }
 
     /// Writes (without flushing) a `subscribe` for `member` with all of its original parameters.
@@ -397,16 +417,24 @@ final class ConnectionSlot: @unchecked Sendable {
 
     private func subscribeAllPending() {
         guard let channel, state == .open, confAcknowledged else { return }
-        var sent = 0
-        for sid in memberOrder {
-            guard let member = members[sid], member.phase == .pending else { continue }
-            sendSubscribe(member)
-            sent += 1
-        }
+        let sent = writePendingSubscribes()
         if sent > 0 {
             logger.info("subscribing", metadata: ["count": "\(sent)"])
             channel.flush()
         }
+    }
+
+    /// Writes (no flush) a `subscribe` for every pending member not waiting for a retry timer;
+    /// returns how many. Each member is `pending` at most once per socket, so it is subscribed
+    /// at most once per socket.
+    private func writePendingSubscribes() -> Int {
+        var sent = 0
+        for sid in memberOrder {
+            guard let member = members[sid], member.phase == .pending, !member.awaitingRetry else { continue }
+            sendSubscribe(member)
+            sent += 1
+        }
+        return sent
     }
 
     /// Resubscribes only `member` (integrity resync): unsubscribe, then subscribe again with the
@@ -444,6 +472,8 @@ final class ConnectionSlot: @unchecked Sendable {
     }
 
     func didReceiveInfo(version: Int?, platformStatus: Int?, code: Int?) {
+        // Authenticated connections: the user-data consumer learns about restarts/maintenance too.
+        defer { if let code { authHook?.onInfo(code) } }
         switch code {
         case BfxErrorCode.serverRestart.rawValue?:
             logger.notice("server restart (20051): reconnecting now")
@@ -498,7 +528,7 @@ final class ConnectionSlot: @unchecked Sendable {
                     member.lastActivity = now
                     channel.write(Requests.unsubscribe(chanId: chanId, allocator: channel.allocator), promise: nil)
                 }
-            case .pending:
+            case .pending where !member.awaitingRetry:
                 sendSubscribe(member)
             default:
                 break
@@ -583,6 +613,7 @@ final class ConnectionSlot: @unchecked Sendable {
             return
         }
         member.chanId = chanId
+        member.subscribeRetry = nil
         member.subscribedAt = now
         member.lastActivity = now
         byChanId[chanId] = member
@@ -620,17 +651,76 @@ final class ConnectionSlot: @unchecked Sendable {
                 close(reason: .stalled)
                 return
             }
-            let error = SubscriptionError(code: code, message: message)
-            member.phase = .failed
-            member.lastError = error
-            member.core.setLive(false)
-            member.core.emit(.failed(error))
-            member.core.buffer.finish()
-            environment.emit(.subscriptionFailed(member.id, member.spec, error))
+            // Only an answer to our pending `subscribe` counts (a late error for an old request
+            // must not fail or re-arm a subscription that has moved on).
+            guard member.phase == .subscribing else {
+                logger.debug("ignoring error for a subscription not awaiting an answer", metadata: ["channel": "\(member.spec)", "code": "\(code)"])
+                return
+            }
+            if BfxErrorCode(code).category == .retryable {
+                retrySubscribe(member, code: code, message: message)
+            } else {
+                fail(member, SubscriptionError(code: code, message: message))
+            }
         } else if let chanId, let member = byChanId[chanId], case .unsubscribing(true) = member.phase {
             // Unsubscribe failed (e.g. 10401 not subscribed): just subscribe again.
             didUnsubscribe(chanId: chanId)
         }
+    }
+
+    /// A retryable subscribe error: back off (``BfxClientConfiguration/subscribeRetry``) and send
+    /// the same `subscribe` again, or fail for good once the attempts are used up.
+    private func retrySubscribe(_ member: ChannelState, code: Int, message: String) {
+        var backoff = member.subscribeRetry ?? ReconnectBackoff(policy: configuration.subscribeRetry)
+        backoff.attemptFailed(at: now)
+        let decision = environment.nextDecision(&backoff, immediate: false)
+        member.subscribeRetry = backoff
+        switch decision {
+        case .retry(let delay, let attempt):
+            member.phase = .pending
+            member.lastActivity = now
+            member.awaitingRetry = true
+            member.retryToken &+= 1
+            environment.metrics.subscribeRetries.increment()
+            environment.count { $0.subscribeRetries += 1 }
+            logger.warning("subscribe failed with a retryable error; retrying", metadata: [
+                "channel": "\(member.spec)", "code": "\(code)", "attempt": "\(attempt)", "delay": "\(delay)",
+            ])
+            environment.emit(.subscribeRetryScheduled(member.id, member.spec, code: code, attempt: attempt, delay: delay))
+            let token = member.retryToken
+            let id = member.id
+            let loop = eventLoop
+            let clock = environment.clock
+            Task { [weak self] in
+                if delay > .zero {
+                    do { try await clock.sleep(for: delay) } catch { return }
+                }
+                loop.execute { self?.subscribeRetryDue(id, token: token) }
+            }
+        case .giveUp(let reason):
+            logger.error("subscribe retries exhausted", metadata: ["channel": "\(member.spec)", "code": "\(code)", "reason": "\(reason)"])
+            fail(member, SubscriptionError(code: code, message: message, attempts: backoff.attempts))
+        }
+    }
+
+    /// The retry timer of `id` fired: subscribe now if nothing else (a reconnect, a removal, a
+    /// newer timer) happened meanwhile; if the socket is not ready, the next open subscribes it.
+    private func subscribeRetryDue(_ id: SubscriptionID, token: Int) {
+        guard let member = members[id], member.retryToken == token, member.awaitingRetry, member.phase == .pending else { return }
+        member.awaitingRetry = false
+        guard state == .open, confAcknowledged, let channel else { return }
+        sendSubscribe(member)
+        channel.flush()
+    }
+
+    private func fail(_ member: ChannelState, _ error: SubscriptionError) {
+        member.phase = .failed
+        member.awaitingRetry = false
+        member.lastError = error
+        member.core.setLive(false)
+        member.core.emit(.failed(error))
+        member.core.buffer.finish()
+        environment.emit(.subscriptionFailed(member.id, member.spec, error))
     }
 
     // MARK: channel data

@@ -15,10 +15,19 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
     typealias OutboundOut = WebSocketFrame
 
     private var closeSent = false
+    /// False when ``WebSocketFrameReader`` does the inbound side (the connector's pipeline): then
+    /// inbound data (already message payloads) passes through untouched.
+    private let parsesInbound: Bool
 
-    init() {}
+    init(parsesInbound: Bool = true) {
+        self.parsesInbound = parsesInbound
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard parsesInbound else {
+            context.fireChannelRead(data)
+            return
+        }
         let frame = Self.unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .binary:

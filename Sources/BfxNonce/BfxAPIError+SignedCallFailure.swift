@@ -1,5 +1,6 @@
 import BfxProtocol
 
+/// Lets the nonce manager classify server errors of signed calls (10114, rate limit, fatal) itself.
 extension BfxAPIError: SignedCallFailureClassifiable {
     /// Maps the protocol's error category onto the nonce manager's classes: 10114 →
     /// `nonceTooSmall`, `ERR_RATE_LIMIT` → `rateLimited` (60 s), retryable/lifecycle → `retryable`,

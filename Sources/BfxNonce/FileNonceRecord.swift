@@ -4,8 +4,8 @@ import Synchronization
 /// The on-disk record: one fixed-size text line, so it is rewritten in place with one `pwrite`.
 struct FileNonceRecord: Equatable {
     static let size = 256
-    var last: UInt64
-    var reserved: UInt64
+    var last: Int64
+    var reserved: Int64
     var holder: String
 
     struct ParseError: Error { let message: String }
@@ -32,15 +32,15 @@ struct FileNonceRecord: Equatable {
         guard line.hasPrefix("bfxnonce v1 ") else {
             return .failure(ParseError(message: "not a bfxnonce v1 state file: '\(line.prefix(40))'"))
         }
-        var last: UInt64?
-        var reserved: UInt64?
+        var last: Int64?
+        var reserved: Int64?
         var holder = ""
         if let range = line.range(of: " holder=") {
             holder = String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
         for field in line.split(separator: " ") {
-            if field.hasPrefix("last=") { last = UInt64(field.dropFirst(5)) }
-            if field.hasPrefix("reserved=") { reserved = UInt64(field.dropFirst(9)) }
+            if field.hasPrefix("last=") { last = Int64(field.dropFirst(5)) }
+            if field.hasPrefix("reserved=") { reserved = Int64(field.dropFirst(9)) }
         }
         guard let last, let reserved else {
             return .failure(ParseError(message: "corrupt bfxnonce state: '\(line.prefix(80))'"))

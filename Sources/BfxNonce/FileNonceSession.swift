@@ -5,7 +5,7 @@ import Synchronization
 final class FileNonceSession: NonceStoreSession {
     private struct State {
         var opened = false
-        var reserved: UInt64 = 0
+        var reserved: Int64 = 0
         var holder = ""
         var closed = false
     }
@@ -13,12 +13,12 @@ final class FileNonceSession: NonceStoreSession {
     let fd: Int32
     let path: String
     let keyID: String
-    let block: UInt64
+    let block: Int64
     /// Only the manager's baton holder calls in, but the protocol is Sendable; the Mutex keeps the
     /// few mutable fields safe regardless.
     private let state = Mutex(State())
 
-    init(fd: Int32, path: String, keyID: String, block: UInt64) {
+    init(fd: Int32, path: String, keyID: String, block: Int64) {
         self.fd = fd
         self.path = path
         self.keyID = keyID
@@ -29,7 +29,7 @@ final class FileNonceSession: NonceStoreSession {
         .store(kind: .file, keyID: keyID, message: "\(what) \(path): \(String(cString: strerror(errno)))")
     }
 
-    func acquire(holder: String) async throws -> UInt64 {
+    func acquire(holder: String) async throws -> Int64 {
         try await lockExclusive()
         let record: FileNonceRecord
         switch FileNonceRecord.read(fd: fd) {
@@ -73,11 +73,11 @@ final class FileNonceSession: NonceStoreSession {
         }
     }
 
-    func commit(_ nonce: UInt64) async throws {
-        let (reserved, holder, mustSync): (UInt64, String, Bool) = state.withLock { s in
+    func commit(_ nonce: Int64) async throws {
+        let (reserved, holder, mustSync): (Int64, String, Bool) = state.withLock { s in
             if nonce >= s.reserved {
                 let (sum, overflow) = nonce.addingReportingOverflow(block)
-                s.reserved = overflow ? UInt64.max : sum
+                s.reserved = overflow ? Int64.max : sum
                 return (s.reserved, s.holder, true)
             }
             return (s.reserved, s.holder, false)

@@ -44,7 +44,7 @@ public final class FileNonceStore: NonceStore {
         guard fd >= 0 else {
             throw NonceError.store(kind: .file, keyID: keyID, message: "open \(path): \(String(cString: strerror(errno)))")
         }
-        return FileNonceSession(fd: fd, path: path, keyID: keyID, block: reservationBlockMicros)
+        return FileNonceSession(fd: fd, path: path, keyID: keyID, block: Int64(clamping: reservationBlockMicros))
     }
 
     /// Reads a state file without taking part in the protocol (for `bfxrun nonce status`):

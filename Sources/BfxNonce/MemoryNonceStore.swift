@@ -6,7 +6,7 @@ import Synchronization
 public final class MemoryNonceStore: NonceStore {
     /// Shared between the sessions of this store (they may be used by several managers
     /// concurrently), hence the Mutex.
-    private let floors: Mutex<[String: UInt64]>
+    private let floors: Mutex<[String: Int64]>
 
     /// Creates an empty in-memory store.
     public init() { floors = Mutex([:]) }
@@ -19,16 +19,16 @@ public final class MemoryNonceStore: NonceStore {
         MemorySession(store: self, keyID: keyID)
     }
 
-    fileprivate func floor(_ key: String) -> UInt64 { floors.withLock { $0[key] ?? 0 } }
-    fileprivate func raise(_ key: String, _ value: UInt64) {
+    fileprivate func floor(_ key: String) -> Int64 { floors.withLock { $0[key] ?? 0 } }
+    fileprivate func raise(_ key: String, _ value: Int64) {
         floors.withLock { f in if value > (f[key] ?? 0) { f[key] = value } }
     }
 
     private struct MemorySession: NonceStoreSession {
         let store: MemoryNonceStore
         let keyID: String
-        func acquire(holder: String) async throws -> UInt64 { store.floor(keyID) }
-        func commit(_ nonce: UInt64) async throws { store.raise(keyID, nonce) }
+        func acquire(holder: String) async throws -> Int64 { store.floor(keyID) }
+        func commit(_ nonce: Int64) async throws { store.raise(keyID, nonce) }
         func release() async {}
         func status() async -> NonceStoreStatus {
             let last = store.floor(keyID)

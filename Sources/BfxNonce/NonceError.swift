@@ -1,7 +1,7 @@
 /// Errors thrown by ``NonceManager`` and the ``NonceStore`` implementations.
 public enum NonceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The key already issued 2^53−1; no further nonce is valid. A new API key is needed.
-    case ceilingExceeded(keyID: String, last: UInt64)
+    case ceilingExceeded(keyID: String, last: Int64)
     /// The class's queue for the key is full.
     case queueFull(keyID: String, priority: NoncePriority, limit: Int)
     /// The priority class is not configured.

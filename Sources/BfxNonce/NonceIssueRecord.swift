@@ -4,8 +4,8 @@ public struct NonceIssueRecord: Sendable, Codable, Equatable {
     public var timeMicros: UInt64
     /// The key id (a label or fingerprint, never the API key itself).
     public var keyID: String
-    /// The nonce.
-    public var nonce: UInt64
+    /// The nonce value that was issued and sent with the call (strictly increasing per key).
+    public var nonce: Int64
     /// Caller label, e.g. `order/submit`.
     public var label: String
     /// Priority class name.
@@ -18,7 +18,7 @@ public struct NonceIssueRecord: Sendable, Codable, Equatable {
     public var attempt: Int
 
     /// Creates a record.
-    public init(timeMicros: UInt64, keyID: String, nonce: UInt64, label: String, priority: String,
+    public init(timeMicros: UInt64, keyID: String, nonce: Int64, label: String, priority: String,
                 queueWaitMicros: UInt64, outcome: String, attempt: Int) {
         self.timeMicros = timeMicros
         self.keyID = keyID

@@ -95,7 +95,7 @@ public final class NonceManager: Sendable {
     /// - Throws: ``NonceError`` (queue full, deadline, ceiling, store), `CancellationError`, or `body`'s error.
     nonisolated(nonsending)
     public func perform<T>(key: String, priority: NoncePriority = .normal, label: String,
-                           deadline: Duration? = nil, _ body: (UInt64) async throws -> T) async throws -> T {
+                           deadline: Duration? = nil, _ body: (Int64) async throws -> T) async throws -> T {
         guard let cls = classIndex[priority] else { throw NonceError.unknownPriority(priority) }
         let lane = lane(key)
         let enqueued = clock.monotonicNanos()
@@ -189,13 +189,13 @@ public final class NonceManager: Sendable {
     /// returned; to keep strict wire order until the `auth` ack, prefer `perform` with a closure
     /// that sends the auth message and awaits the ack.
     nonisolated(nonsending)
-    public func nextNonce(for key: String, priority: NoncePriority = .critical, label: String = "ws/auth") async throws -> UInt64 {
+    public func nextNonce(for key: String, priority: NoncePriority = .critical, label: String = "ws/auth") async throws -> Int64 {
         try await perform(key: key, priority: priority, label: label) { $0 }
     }
 
     /// Raises `key`'s floor so every later nonce is greater than `value` (e.g. after learning the
     /// server's last nonce). Goes through the key's queue at `critical` priority.
-    public func raiseFloor(key: String, to value: UInt64) async throws {
+    public func raiseFloor(key: String, to value: Int64) async throws {
         let lane = lane(key)
         let now = clock.monotonicNanos()
         _ = try await lane.enter(classIndex: 0, label: "raise-floor", nowNanos: now, deadlineNanos: nil, clock: clock,
@@ -286,9 +286,9 @@ public final class NonceManager: Sendable {
     }
 
     @inline(__always)
-    private func issue(_ lane: KeyLane, storeFloor: UInt64) throws -> UInt64 {
+    private func issue(_ lane: KeyLane, storeFloor: Int64) throws -> Int64 {
         let now = clock.wallMicros()
-        let nonce: UInt64 = try lane.state.withLock { s throws(NonceError) in
+        let nonce: Int64 = try lane.state.withLock { s throws(NonceError) in
             s.sequence.raise(to: storeFloor)
             let n = try s.sequence.next(nowMicros: now, keyID: lane.keyID)
             s.counters.issued &+= 1
@@ -308,7 +308,7 @@ public final class NonceManager: Sendable {
         return nonce
     }
 
-    private func complete(_ lane: KeyLane, nonce: UInt64, label: String, priority: NoncePriority, waitNanos: UInt64,
+    private func complete(_ lane: KeyLane, nonce: Int64, label: String, priority: NoncePriority, waitNanos: UInt64,
                           outcome: String, attempt: Int, failed: Bool, succeeded: Bool) {
         let record = NonceIssueRecord(timeMicros: clock.wallMicros(), keyID: lane.keyID, nonce: nonce, label: label,
                                       priority: priority.name, queueWaitMicros: waitNanos / 1_000, outcome: outcome,

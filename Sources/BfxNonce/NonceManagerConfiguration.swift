@@ -20,11 +20,20 @@ public struct NonceManagerConfiguration: Sendable {
         NoncePriorityClass(.normal), NoncePriorityClass(.low),
     ]
 
+    /// Default ``agingStep``: 2 s. With four classes a waiting low call reaches critical after
+    /// 6 s, so nothing starves, while priorities still order calls when the queue waits for a
+    /// 45/min endpoint budget (a 250 ms step collapsed all classes within 750 ms).
+    /// `bfxrun`'s `nonce.aging` takes its default from here.
+    public static let defaultAgingStep: Duration = .seconds(2)
+
+    /// Default ``historyCapacity``: 1000 issue records (`nonce.history_size` in YAML).
+    public static let defaultHistoryCapacity = 1_000
+
     /// Creates a configuration.
     public init(
         priorityClasses: [NoncePriorityClass] = NonceManagerConfiguration.defaultClasses,
-        agingStep: Duration? = .milliseconds(250),
-        historyCapacity: Int = 4_096,
+        agingStep: Duration? = NonceManagerConfiguration.defaultAgingStep,
+        historyCapacity: Int = NonceManagerConfiguration.defaultHistoryCapacity,
         waitSampleCapacity: Int = 2_048,
         retryOnNonceTooSmall: Bool = true,
         thresholds: NonceWarningThresholds = NonceWarningThresholds()

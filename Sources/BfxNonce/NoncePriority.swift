@@ -1,6 +1,6 @@
 /// A priority class of the signed-call queue, identified by name (e.g. `critical`, `low`).
 ///
-/// The order of the classes is defined by ``NonceQueueConfiguration/priorityClasses``;
+/// The order of the classes is defined by ``NonceManagerConfiguration/priorityClasses``;
 /// the four static members are the default set.
 public struct NoncePriority: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The class name as written in configuration.

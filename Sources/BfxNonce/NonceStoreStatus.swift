@@ -3,9 +3,9 @@ public struct NonceStoreStatus: Sendable, Codable, Equatable {
     /// The store kind.
     public var kind: NonceStoreKind
     /// The last nonce the store knows was issued.
-    public var lastNonce: UInt64?
+    public var lastNonce: Int64?
     /// The persisted reservation (file store) — nonces up to here may have been issued.
-    public var reservedUpTo: UInt64?
+    public var reservedUpTo: Int64?
     /// Where the state lives (path or database, without credentials).
     public var location: String
     /// Whether the lock is held by someone else right now, if it could be checked.
@@ -16,7 +16,7 @@ public struct NonceStoreStatus: Sendable, Codable, Equatable {
     public var detail: String?
 
     /// Creates a status value.
-    public init(kind: NonceStoreKind, lastNonce: UInt64? = nil, reservedUpTo: UInt64? = nil, location: String,
+    public init(kind: NonceStoreKind, lastNonce: Int64? = nil, reservedUpTo: Int64? = nil, location: String,
                 lockHeld: Bool? = nil, holder: String? = nil, detail: String? = nil) {
         self.kind = kind
         self.lastNonce = lastNonce

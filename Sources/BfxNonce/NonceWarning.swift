@@ -7,12 +7,12 @@ public enum NonceWarning: Sendable, Equatable, CustomStringConvertible {
     /// The error rate over the recent window exceeded ``NonceWarningThresholds/errorRate``.
     case errorRate(keyID: String, rate: Double, threshold: Double)
     /// The server rejected a nonce as too small (recovery follows).
-    case nonceRejected(keyID: String, nonce: UInt64, label: String)
+    case nonceRejected(keyID: String, nonce: Int64, label: String)
     /// Local wall clock differs from the server's by more than ``NonceWarningThresholds/clockSkew``
     /// (`skewMicros` = server − local).
     case clockSkew(skewMicros: Int64, threshold: Duration)
     /// A nonce was issued above ``NonceWarningThresholds/nonceCeilingWarning``.
-    case nearCeiling(keyID: String, nonce: UInt64, remaining: UInt64)
+    case nearCeiling(keyID: String, nonce: Int64, remaining: Int64)
 
     /// A short stable kind name.
     public var kind: String {

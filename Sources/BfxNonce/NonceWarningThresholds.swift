@@ -12,7 +12,7 @@ public struct NonceWarningThresholds: Sendable {
     /// Absolute difference between local wall clock and the server's time.
     public var clockSkew: Duration
     /// Warn when a nonce exceeds this value (default: 90 % of 2^53−1).
-    public var nonceCeilingWarning: UInt64
+    public var nonceCeilingWarning: Int64
 
     /// Creates thresholds.
     public init(
@@ -21,7 +21,7 @@ public struct NonceWarningThresholds: Sendable {
         errorRate: Double = 0.2,
         errorRateWindow: Int = 50,
         clockSkew: Duration = .seconds(2),
-        nonceCeilingWarning: UInt64 = NonceSequence.maximum / 10 * 9
+        nonceCeilingWarning: Int64 = NonceSequence.maximum / 10 * 9
     ) {
         self.queueDepth = queueDepth
         self.queueWait = queueWait

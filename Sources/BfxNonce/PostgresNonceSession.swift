@@ -14,7 +14,7 @@ final class PostgresNonceSession: NonceStoreSession {
     private let connection: Mutex<PostgresConnection?>
     private let holder = Mutex("")
     /// Last value committed by this session and whether it holds the lock (for cheap status).
-    private let local = Mutex<(last: UInt64?, locked: Bool)>((nil, false))
+    private let local = Mutex<(last: Int64?, locked: Bool)>((nil, false))
 
     init(store: PostgresNonceStore, keyID: String, connection: PostgresConnection, logger: Logger) {
         self.store = store
@@ -35,7 +35,7 @@ final class PostgresNonceSession: NonceStoreSession {
         .store(kind: .postgres, keyID: keyID, message: "\(what): \(String(reflecting: error))")
     }
 
-    func acquire(holder: String) async throws -> UInt64 {
+    func acquire(holder: String) async throws -> Int64 {
         let c = try await live()
         self.holder.withLock { $0 = holder }
         do {
@@ -52,7 +52,7 @@ final class PostgresNonceSession: NonceStoreSession {
             guard let last else {
                 throw NonceError.store(kind: .postgres, keyID: keyID, message: "row missing in \(store.table)")
             }
-            return UInt64(max(0, last))
+            return max(0, last)
         } catch {
             await release()
             if let e = error as? NonceError { throw e }
@@ -60,7 +60,7 @@ final class PostgresNonceSession: NonceStoreSession {
         }
     }
 
-    func commit(_ nonce: UInt64) async throws {
+    func commit(_ nonce: Int64) async throws {
         let c = try await live()
         let holder = holder.withLock { $0 }
         do {

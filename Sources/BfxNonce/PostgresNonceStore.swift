@@ -99,7 +99,7 @@ public final class PostgresNonceStore: NonceStore {
             let rows = try await connection.query(sql, logger: logger)
             for try await (key, last, holder) in rows.decode((String, Int64, String).self) {
                 let held = try await Self.lockHeld(connection: connection, keyID: key, logger: logger)
-                result[key] = NonceStoreStatus(kind: .postgres, lastNonce: UInt64(max(0, last)), location: location,
+                result[key] = NonceStoreStatus(kind: .postgres, lastNonce: max(0, last), location: location,
                                                lockHeld: held.held, holder: held.pid.map { "backend pid \($0); last issuer \(holder)" } ?? holder)
             }
         } catch {

@@ -2,7 +2,7 @@
 public enum SignedCallFailure: Sendable, Equatable {
     /// `10114 nonce: small`: the server has seen a nonce ≥ the one sent. `serverFloor` is the
     /// server's last nonce when it can be inferred.
-    case nonceTooSmall(serverFloor: UInt64?)
+    case nonceTooSmall(serverFloor: Int64?)
     /// `ERR_RATE_LIMIT` / HTTP 429: back off (`retryAfter` when the server said how long).
     case rateLimited(retryAfter: Duration?)
     /// Transient (5xx, maintenance, network): may be retried with a fresh nonce.

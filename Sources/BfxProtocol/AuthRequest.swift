@@ -1,6 +1,6 @@
 /// The fields of an `auth` request (verify with ``BfxSignature``).
 public struct AuthRequest: Sendable, Hashable {
-    /// API key.
+    /// The public API key the signature was made for (never the secret).
     public var apiKey: String
     /// Hex signature.
     public var authSig: String

@@ -12,7 +12,7 @@ public enum BfxEvent: Sendable, Hashable {
     case error(ErrorEvent)
     /// `auth` result (OK or FAILED).
     case auth(AuthEvent)
-    /// `pong`.
+    /// The answer to a `ping`: echoes its `cid` and carries the server time (liveness probe).
     case pong(PongEvent)
     /// An event name this version does not know (kept verbatim).
     case unknown(name: String, JSONObject)

@@ -7,7 +7,7 @@ public enum BfxSignature {
 
     /// A signed WebSocket `auth` request.
     public struct WebSocketAuth: Sendable, Hashable, CustomStringConvertible {
-        /// The API key.
+        /// The public API key sent as `apiKey`; the secret only feeds ``signature`` and is not stored here.
         public var apiKey: String
         /// The nonce used.
         public var nonce: Int64

@@ -9,7 +9,7 @@ public enum ChannelKind: Sendable, Hashable {
     case book(funding: Bool)
     /// `book` with precision R0 (raw orders).
     case rawBook(funding: Bool)
-    /// `candles`.
+    /// OHLCV candles; the subscription is keyed by `trade:<timeframe>:<symbol>`.
     case candles
     /// `status` with a `deriv:` key.
     case derivStatus

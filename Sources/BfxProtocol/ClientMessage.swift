@@ -3,13 +3,13 @@
 public enum ClientMessage: Sendable, Hashable {
     /// `subscribe` with every parameter.
     case subscribe(SubscribeRequest)
-    /// `unsubscribe`.
+    /// Leave the channel with this server-assigned `chanId`.
     case unsubscribe(chanId: Int64)
-    /// `conf`.
+    /// Set connection flags (checksum, sequence numbers, timestamps, bulk); resent after every reconnect.
     case conf(ConfFlags)
-    /// `ping`.
+    /// Liveness probe; the server answers with a `pong` echoing `cid`.
     case ping(cid: Int64?)
-    /// `auth`.
+    /// Authenticate the connection with a signed `AUTH<nonce>` payload (opens channel 0).
     case auth(AuthRequest)
     /// `[0,"on",null,{…}]`
     case newOrder(NewOrder)

@@ -1,8 +1,8 @@
 /// `{"event":"error","msg":"...","code":N,...}` (may echo request fields).
 public struct ErrorEvent: Sendable, Hashable {
-    /// The code.
+    /// The Bitfinex error code from the `code` member (e.g. 10300 for a failed subscription); `nil` when absent.
     public var code: BfxErrorCode?
-    /// The message.
+    /// The server's human-readable `msg` text, verbatim (e.g. `"subscribe: dup"`).
     public var message: String
     /// Every other member of the object (echoed channel, symbol, subId …; not event/msg/code).
     public var fields: JSONObject

@@ -20,13 +20,13 @@ public enum Frame: Sendable, Hashable {
     case rawBookUpdates(chanId: Int64, [RawBookEntry], meta: FrameMeta)
     /// Trading ticker.
     case ticker(chanId: Int64, Ticker, meta: FrameMeta)
-    /// Funding ticker.
+    /// A ticker update of a funding symbol (`f…`): FRR, bid/ask rates and periods, daily change.
     case fundingTicker(chanId: Int64, FundingTicker, meta: FrameMeta)
-    /// Trades snapshot.
+    /// The most recent trades of a trading symbol, sent once right after subscribing (newest first).
     case tradesSnapshot(chanId: Int64, [Trade], meta: FrameMeta)
     /// `te`/`tu` trade.
     case trade(chanId: Int64, TradeEventKind, Trade, meta: FrameMeta)
-    /// Funding trades snapshot.
+    /// The most recent funding trades of a funding symbol, sent once right after subscribing.
     case fundingTradesSnapshot(chanId: Int64, [FundingTrade], meta: FrameMeta)
     /// `fte`/`ftu` funding trade.
     case fundingTrade(chanId: Int64, TradeEventKind, FundingTrade, meta: FrameMeta)
@@ -36,7 +36,7 @@ public enum Frame: Sendable, Hashable {
     case candleUpdate(chanId: Int64, Candle, meta: FrameMeta)
     /// Derivative status.
     case derivStatus(chanId: Int64, DerivStatus, meta: FrameMeta)
-    /// Liquidations.
+    /// Position liquidation events from the `status` channel (`liq:global`).
     case liquidations(chanId: Int64, [Liquidation], meta: FrameMeta)
     /// Channel-0 account data.
     case user(UserEvent, meta: FrameMeta)

@@ -1,7 +1,7 @@
 /// A parsed JSON document that keeps number tokens verbatim (``WireNumber``) and object member
 /// order, so re-serialising a value yields the same text for compact input.
 public enum JSONValue: Sendable, Hashable {
-    /// `null`
+    /// The JSON literal `null` (Bitfinex uses it for unused or absent row fields).
     case null
     /// `true` / `false`
     case bool(Bool)
@@ -9,12 +9,12 @@ public enum JSONValue: Sendable, Hashable {
     case number(WireNumber)
     /// A string (unescaped).
     case string(String)
-    /// An array.
+    /// A JSON array, elements in wire order (every v2 frame is one).
     case array([JSONValue])
     /// An object (member order preserved).
     case object(JSONObject)
 
-    /// The default nesting limit used by ``parse(_:maxDepth:)``.
+    /// The default nesting limit used by the `parse(_:maxDepth:)` overloads (bytes, `String`, raw buffer).
     public static let defaultMaxDepth = 64
 
     /// Parses one JSON document from UTF-8 bytes with the bfxkit scanner (strict RFC 8259,

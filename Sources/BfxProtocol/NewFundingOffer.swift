@@ -10,7 +10,7 @@ public struct NewFundingOffer: Sendable, Hashable {
     public var rate: WireNumber
     /// Period in days (2–120).
     public var period: Int64
-    /// Flags.
+    /// The `flags` bit field of the `fon` request, sent as is (0 = no flags; see Bitfinex's order flag list).
     public var flags: Int64
 
     /// Creates an offer.

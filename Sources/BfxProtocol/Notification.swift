@@ -19,7 +19,7 @@ public struct Notification: Sendable, Hashable {
     public var mts: Int64
     /// Type, e.g. `on-req`, `oc-req`, `fon-req`, `uca`, `ucm-test`.
     public var type: String
-    /// Message id.
+    /// MESSAGE_ID: the id of the request this notification answers, when the server sets it (usually `nil`).
     public var messageId: Int64?
     /// The payload.
     public var info: Info

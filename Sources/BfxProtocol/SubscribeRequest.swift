@@ -2,7 +2,7 @@
 public struct SubscribeRequest: Sendable, Hashable {
     /// Channel name.
     public var channel: String
-    /// Symbol.
+    /// Trading or funding symbol for `ticker`/`trades`/`book` (e.g. `tBTCUSD`, `fUSD`); `nil` for channels keyed otherwise (`candles` uses `key`).
     public var symbol: String?
     /// Book precision.
     public var prec: String?

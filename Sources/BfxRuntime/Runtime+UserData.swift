@@ -33,18 +33,11 @@ extension Runtime {
                   let rest = restClients[keyName] else {
                 throw RuntimeError.unknownKey(keyName)
             }
-            let transport: WebSocketUserDataTransport
-            do {
-                transport = try WebSocketUserDataTransport(
-                    url: urls.wsAuth,
-                    rateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
-                    connectTimeout: ws.connectTimeout.duration)
-            } catch {
-                throw RuntimeError.startFailed("user-data transport for key \(keyName): \(error)")
-            }
+            let transport = try makeUserDataTransport(connection, keyName: keyName)
             let udConfig = UserDataConfiguration(
                 deadManSwitch: keyConfig.deadManSwitch ? 4 : nil, reconnect: reconnectPolicy,
-                heartbeatTimeout: ws.heartbeatTimeout.milliseconds > 0 ? ws.heartbeatTimeout.duration : nil)
+                heartbeatTimeout: ws.heartbeatTimeout.milliseconds > 0 ? ws.heartbeatTimeout.duration : nil,
+                sharing: transport.sharing)
             var udLogger = logger
             udLogger[metadataKey: "component"] = "userdata"
             udLogger[metadataKey: "key"] = "\(keyName)"
@@ -85,11 +78,36 @@ extension Runtime {
                 throw RuntimeError.startFailed("user-data stream of key \(keyName): \(error)")
             }
             if outcome == .ready {
-                logger.notice("user-data stream ready", metadata: ["key": "\(keyName)", "connection": "\(connection.name)", "url": "\(urls.wsAuth)"])
+                logger.notice("user-data stream ready", metadata: ["key": "\(keyName)", "connection": "\(connection.name)", "url": "\(urls.wsAuth)",
+                                                                   "user_data": "\(connection.userData.rawValue)"])
             } else {
                 logger.warning("user-data stream not ready yet; continuing (REST is used until it is)",
                                metadata: ["key": "\(keyName)", "phase": "\(outcome.rawValue)", "waited": "\(Self.userDataStartTimeout)"])
                 hub.publish(RuntimeEvent(kind: .error, message: "user data \(keyName): not ready after \(Self.userDataStartTimeout) (\(outcome.rawValue)); using REST until it is"))
+            }
+        }
+    }
+
+    /// `connections[].user_data`: `separate` → its own authenticated socket; `shared` → an
+    /// authenticated connection of the runtime's WebSocket pool, which the group channels
+    /// subscribed afterwards fill first (ADR 0019).
+    func makeUserDataTransport(_ connection: ConnectionConfig, keyName: String) throws -> any UserDataTransport {
+        switch connection.userData {
+        case .shared:
+            guard let client = wsClient else { throw RuntimeError.startFailed("user-data stream of key \(keyName): WebSocket client not started") }
+            do {
+                return try SharedUserDataTransport(client: client)
+            } catch {
+                throw RuntimeError.startFailed("shared user-data connection for key \(keyName): \(error)")
+            }
+        case .separate:
+            do {
+                return try WebSocketUserDataTransport(
+                    url: urls.wsAuth,
+                    rateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
+                    connectTimeout: config.websocket.connectTimeout.duration)
+            } catch {
+                throw RuntimeError.startFailed("user-data transport for key \(keyName): \(error)")
             }
         }
     }
@@ -130,6 +148,9 @@ extension Runtime {
                                      + (report.unavailableSources.isEmpty ? "" : "; unavailable: \(report.unavailableSources.joined(separator: ", "))")))
         case .outageBufferFlushed(let sent, let expired, let alreadyKnown):
             hub.publish(RuntimeEvent(kind: .notice, message: prefix + "outage buffer flushed: \(sent) sent, \(expired) expired, \(alreadyKnown) already known"))
+        case .bufferedInputExpired(let request, let requests):
+            hub.publish(RuntimeEvent(kind: .error, message: prefix + "buffered \(request.rawValue) input expired before reconnect "
+                                     + "(\(requests) request(s) not sent)"))
         case .disconnected(let reason):
             entry.view.disconnects += 1
             hub.publish(RuntimeEvent(kind: .connection, message: prefix + "disconnected: \(reason)"))

@@ -275,9 +275,7 @@ public actor Runtime {
     }
 
     private func startNonceAndREST() {
-        let classes = config.nonce.classes.map { NoncePriorityClass(NoncePriority($0.name), maxQueued: $0.limit) }
-        let nonceConfig = NonceManagerConfiguration(priorityClasses: classes, agingStep: config.nonce.aging.duration,
-                                                    historyCapacity: config.nonce.historySize)
+        let nonceConfig = Self.nonceConfiguration(config.nonce)
         var nonceLogger = logger
         nonceLogger[metadataKey: "component"] = "nonce"
         let manager = NonceManager(configuration: nonceConfig, logger: nonceLogger)
@@ -327,26 +325,40 @@ public actor Runtime {
         return RESTRateLimits(authPerMinute: config.restAuthPerMinute, publicPerMinute: config.restPublicPerMinute, overrides: overrides)
     }
 
+    /// `nonce` as the nonce manager's configuration (settings YAML does not cover keep the
+    /// library's defaults).
+    static func nonceConfiguration(_ nonce: NonceConfig) -> NonceManagerConfiguration {
+        let classes = nonce.classes.map { NoncePriorityClass(NoncePriority($0.name), maxQueued: $0.limit) }
+        return NonceManagerConfiguration(priorityClasses: classes, agingStep: nonce.aging.duration, historyCapacity: nonce.historySize)
+    }
+
     /// `websocket.reconnect` as the client's policy (market data and user data alike).
-    var reconnectPolicy: ReconnectPolicy {
-        let ws = config.websocket
-        return ReconnectPolicy(
+    var reconnectPolicy: ReconnectPolicy { Self.reconnectPolicy(config.websocket) }
+
+    /// `websocket.reconnect` as the client's policy.
+    static func reconnectPolicy(_ ws: WebSocketConfig) -> ReconnectPolicy {
+        ReconnectPolicy(
             initialDelay: ws.reconnect.initialDelay.duration, multiplier: ws.reconnect.multiplier,
-            maxDelay: ws.reconnect.maxDelay.duration, jitter: ReconnectPolicy.Jitter(rawValue: ws.reconnect.jitter.rawValue) ?? .full,
+            maxDelay: ws.reconnect.maxDelay.duration, jitter: ws.reconnect.jitter.policyJitter,
             maxAttempts: ws.reconnect.maxAttempts == 0 ? nil : ws.reconnect.maxAttempts,
             giveUpAfter: ws.reconnect.giveUpAfter.milliseconds == 0 ? nil : ws.reconnect.giveUpAfter.duration)
     }
 
-    private func startWebSocket() throws {
+    /// `websocket` and `rate_limits.ws_connect_*` as the WebSocket client's configuration (settings
+    /// YAML does not cover, e.g. buffer sizes, keep the library's defaults).
+    static func clientConfiguration(_ config: RuntimeConfig, urls: EndpointConfig.EndpointURLs) -> BfxClientConfiguration {
         let ws = config.websocket
-        let policy = reconnectPolicy
-        let clientConfig = BfxClientConfiguration(
+        return BfxClientConfiguration(
             publicURL: urls.wsPublic, authenticatedURL: urls.wsAuth,
             maxSubscriptionsPerConnection: ws.maxSubscriptionsPerConnection,
             publicRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectPublicPerMinute, window: .seconds(60)),
             authenticatedRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
-            reconnect: policy, heartbeatTimeout: ws.heartbeatTimeout.duration, pingInterval: ws.pingInterval.duration,
+            reconnect: reconnectPolicy(ws), heartbeatTimeout: ws.heartbeatTimeout.duration, pingInterval: ws.pingInterval.duration,
             connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
+    }
+
+    private func startWebSocket() throws {
+        let clientConfig = Self.clientConfiguration(config, urls: urls)
         var wsLogger = logger
         wsLogger[metadataKey: "component"] = "ws"
         do {
@@ -433,6 +445,8 @@ public actor Runtime {
             hub.publish(RuntimeEvent(kind: .connection, message: "connection \(connection): maintenance \(active ? "started (20060)" : "ended (20061)")"))
         case .integrity(let event):
             hub.publish(RuntimeEvent(kind: .notice, message: "integrity: \(event)"))
+        case .subscribeRetryScheduled(_, let spec, let code, let attempt, let delay):
+            logger.warning("subscribe retry scheduled", metadata: ["channel": "\(spec)", "code": "\(code)", "attempt": "\(attempt)", "delay": "\(delay)"])
         case .subscriptionFailed(_, let spec, let error):
             logger.error("subscription failed", metadata: ["channel": "\(spec)", "error": "\(error)"])
             hub.publish(RuntimeEvent(kind: .error, message: "subscription \(spec) failed: \(error)"))

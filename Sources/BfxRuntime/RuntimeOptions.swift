@@ -44,6 +44,6 @@ public struct RuntimeOptions: Sendable {
 public struct RuntimeExit: Sendable, Hashable, Codable {
     /// Exit status.
     public var code: Int32
-    /// Reason.
+    /// Human-readable cause (alert name, auth failure text), logged and printed on exit.
     public var reason: String
 }

@@ -168,6 +168,18 @@ extension Runtime {
             books: books(depth: bookDepth ?? max(config.output.bookDepth, 5)), tickers: tickers(),
             trades: trades(limit: 30), candles: market.candles.values.compactMap(\.first).sorted { $0.key < $1.key },
             nonces: await nonceStats(), queues: await queues(), alerts: alerts(), integrity: integrity(), history: history,
-            userData: await userDataStreams())
+            userData: await userDataStreams(), accounts: await accounts())
+    }
+
+    /// The account state of every user-data stream (wallets, open orders), by key name.
+    public func accounts() async -> [AccountView] {
+        var result: [AccountView] = []
+        for name in userData.keys.sorted() {
+            guard let entry = userData[name] else { continue }
+            let phase = await entry.client.currentPhase
+            result.append(AccountView(key: entry.key, connection: entry.connection, phase: phase.rawValue,
+                                      state: await entry.client.accountState))
+        }
+        return result
     }
 }

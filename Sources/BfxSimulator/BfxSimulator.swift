@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// A protocol-faithful Bitfinex API v2 server on loopback: WebSocket `/ws/2`, REST `/v2/...`, and
@@ -26,6 +27,7 @@ public final class BfxSimulator: Sendable {
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
     private let backgroundTasks: [Task<Void, Never>]
+    private let ownedGroup: MultiThreadedEventLoopGroup?
 
     /// `ws://host:port/ws/2`.
     public var wsURL: String { "ws://\(urlHost):\(port)/ws/2" }
@@ -61,8 +63,10 @@ public final class BfxSimulator: Sendable {
 
     private init(
         configuration: SimulatorConfiguration, port: Int, engine: SimulatorEngine, knobs: SharedKnobs,
-        serviceGroup: ServiceGroup, runTask: Task<Void, Never>, backgroundTasks: [Task<Void, Never>]
+        serviceGroup: ServiceGroup, runTask: Task<Void, Never>, backgroundTasks: [Task<Void, Never>],
+        ownedGroup: MultiThreadedEventLoopGroup?
     ) {
+        self.ownedGroup = ownedGroup
         self.configuration = configuration
         self.port = port
         self.host = configuration.host
@@ -91,11 +95,16 @@ public final class BfxSimulator: Sendable {
         let router = SimulatorRoutes.makeRouter(engine: engine, knobs: knobs, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host.trimmingCharacters(in: ["[", "]"])
+        let ownedGroup = configuration.dedicatedEventLoopThreads > 0
+            ? MultiThreadedEventLoopGroup(numberOfThreads: configuration.dedicatedEventLoopThreads) : nil
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 22))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
+                // `refuseConnections` fault: closes accepted TCP connections before any HTTP byte.
+                let refuser = RefuseConnectionsHandler(gate: engine.faultGate) { Task { await engine.noteConnectionRefused() } }
+                try? await channel.pipeline.addHandler(refuser, position: .first).get()
                 portContinuation.yield(.success(channel.localAddress?.port ?? 0))
             },
             logger: logger
@@ -117,6 +126,7 @@ public final class BfxSimulator: Sendable {
         case .failure(let error):
             await group.triggerGracefulShutdown()
             await runTask.value
+            try? await ownedGroup?.shutdownGracefully()
             throw error
         }
         var tasks: [Task<Void, Never>] = []
@@ -125,7 +135,7 @@ public final class BfxSimulator: Sendable {
         logger.info("simulator listening", metadata: ["port": "\(port)", "host": "\(host)"])
         return BfxSimulator(
             configuration: configuration, port: port, engine: engine, knobs: knobs,
-            serviceGroup: group, runTask: runTask, backgroundTasks: tasks
+            serviceGroup: group, runTask: runTask, backgroundTasks: tasks, ownedGroup: ownedGroup
         )
     }
 
@@ -145,11 +155,11 @@ public final class BfxSimulator: Sendable {
                 await engine.tick()
             }
         case .unthrottled:
-            // Up to 32 ticks per actor hop while every connection's unwritten frames stay under
-            // 4,096; above that, wait for the writers (a slow reader paces generation: bounded
-            // memory, see ADR 0015).
+            // Up to 128 ticks per actor hop (one writer wake-up each, ADR 0017) while every
+            // connection's unwritten frames stay under 4,096; above that, wait for the writers
+            // (a slow reader paces generation: bounded memory, see ADR 0015).
             while !Task.isCancelled {
-                if await engine.tickWhileDraining(maxTicks: 32, pendingLimit: 4_096) == 0 {
+                if await engine.tickWhileDraining(maxTicks: 128, pendingLimit: 4_096) == 0 {
                     do { try await Task.sleep(for: .microseconds(200)) } catch { return }
                 }
             }
@@ -171,6 +181,7 @@ public final class BfxSimulator: Sendable {
         await serviceGroup.triggerGracefulShutdown()
         await runTask.value
         for task in backgroundTasks { await task.value }
+        try? await ownedGroup?.shutdownGracefully()
     }
 
     /// Injects a fault (see `SimulatorFault`).
@@ -188,6 +199,24 @@ public final class BfxSimulator: Sendable {
     public func step(_ count: Int = 1) async {
         await engine.tick(count: count)
     }
+
+    /// Burst ("firehose") mode: pre-generates `ticks` market ticks with the simulator's own
+    /// market and book engine — exactly the frames live ticking would produce for the current
+    /// subscriptions (book updates, `cs`, trades, tickers, SEQ_ALL numbers) — while holding every
+    /// connection's outbound queue, then releases them at once so the stream reaches the sockets
+    /// as fast as the writers and readers go, with no generation cost in that window.
+    ///
+    /// Use with `tickMode = .manual` for a clean measurement (in `.unthrottled` mode live ticking
+    /// resumes once the burst has drained). Queued frames stay in memory until written (about
+    /// 100 bytes each). Returns when the burst is queued, not when it has been written: poll
+    /// `pendingFrames()` for that. See docs/adr/0017-burst-mode-and-client-read-path.md.
+    @discardableResult
+    public func burst(ticks: Int) async -> SimulatorBurst {
+        await engine.burst(ticks: ticks)
+    }
+
+    /// Frames queued but not yet handed to the kernel, summed over connections.
+    public func pendingFrames() async -> Int { await engine.pendingFrames() }
 
     /// Current counters.
     public func stats() async -> SimulatorStats { await engine.stats() }

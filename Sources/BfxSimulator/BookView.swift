@@ -15,8 +15,14 @@ struct BookView: Sendable {
     private(set) var publishedBids: [(SimBook.RowID, SimBook.Row)] = []
     private(set) var publishedAsks: [(SimBook.RowID, SimBook.Row)] = []
     private var lastFlushMillis: Int64 = 0
+    /// Smallest book row index touched since the last computed flush (see `flush`).
+    private var pendingChange = Int.max
     /// The `cs` value of the published rows (recomputed only when a top-25 row changes).
     private(set) var checksum: Int32 = 0
+    /// The checksum text `key:amount:` of each published top-25 row per side, so a recompute
+    /// renders only rows that changed (usually one or two) and reuses the rest.
+    private var bidParts: [[UInt8]] = []
+    private var askParts: [[UInt8]] = []
 
     init(precision: Int?, length: Int, flushIntervalMillis: Int64, book: SimBook, now: Int64) {
         self.precision = precision
@@ -26,7 +32,9 @@ struct BookView: Sendable {
         self.publishedBids = top.bids
         self.publishedAsks = top.asks
         self.lastFlushMillis = now
-        self.checksum = BookView.computeChecksum(top.bids, top.asks)
+        self.bidParts = BookView.checksumParts(top.bids, old: [], oldParts: [])
+        self.askParts = BookView.checksumParts(top.asks, old: [], oldParts: [])
+        self.checksum = BookView.checksum(bidParts, askParts)
     }
 
     /// The snapshot a new subscriber receives (what was last published).
@@ -39,13 +47,20 @@ struct BookView: Sendable {
     /// hashing, so only the changed middle of each side goes through the dictionary diff. The
     /// output is exactly the full diff's (ids are unique across both sides, so an id in one
     /// side's middle cannot be in any prefix or suffix).
-    mutating func flush(book: SimBook, now: Int64, force: Bool = false) -> [SimBook.Row]? {
+    ///
+    /// `changes` (from `SimBook.takeChanges()`, every change of the book since the previous call
+    /// must reach every view) lets a view whose window was not touched return at once; nil means
+    /// unknown (compute).
+    mutating func flush(book: SimBook, now: Int64, force: Bool = false, changes: SimBook.Changes? = nil) -> [SimBook.Row]? {
+        pendingChange = min(pendingChange, changes?.first(precision: precision) ?? 0)
         if !force, flushIntervalMillis > 0, now - lastFlushMillis < flushIntervalMillis { return nil }
+        // nothing in the window changed (the flush clock only advances when rows are sent)
+        if !force, pendingChange >= length { return nil }
+        pendingChange = .max
         let top = book.top(precision: precision, length: length)
         let bidRange = BookView.changedRanges(publishedBids, top.bids)
         let askRange = BookView.changedRanges(publishedAsks, top.asks)
         if bidRange.old.isEmpty, bidRange.new.isEmpty, askRange.old.isEmpty, askRange.new.isEmpty {
-            lastFlushMillis = now
             return nil
         }
         var oldMiddle: [(SimBook.RowID, SimBook.Row)] = []
@@ -68,11 +83,16 @@ struct BookView: Sendable {
         }
         let topChanged = bidRange.old.lowerBound < 25 || bidRange.new.lowerBound < 25
             || askRange.old.lowerBound < 25 || askRange.new.lowerBound < 25
+        if topChanged {
+            bidParts = BookView.checksumParts(top.bids, old: publishedBids, oldParts: bidParts)
+            askParts = BookView.checksumParts(top.asks, old: publishedAsks, oldParts: askParts)
+            checksum = BookView.checksum(bidParts, askParts)
+        }
         publishedBids = top.bids
         publishedAsks = top.asks
+        if updates.isEmpty { return nil }
         lastFlushMillis = now
-        if topChanged { checksum = BookView.computeChecksum(publishedBids, publishedAsks) }
-        return updates.isEmpty ? nil : updates
+        return updates
     }
 
     /// The index ranges of `old` and `new` left after removing their common prefix and suffix
@@ -118,18 +138,51 @@ struct BookView: Sendable {
         while j < newRange.upperBound { newRest.append(new[j]); j += 1 }
     }
 
-    /// The `cs` value of the published rows: CRC-32 of the checksum input built as bytes (no
-    /// `String` per number), equal to `BookChecksum.value(of: checksumString)`.
-    static func computeChecksum(_ bids: [(SimBook.RowID, SimBook.Row)], _ asks: [(SimBook.RowID, SimBook.Row)]) -> Int32 {
+    /// The checksum text (`key:amount:`) of the top 25 rows of one side, reusing the text of an
+    /// old row equal to the new one at the same position or one position away (an insert or
+    /// delete shifts every later row by one); only the other rows are rendered.
+    static func checksumParts(
+        _ rows: [(SimBook.RowID, SimBook.Row)], old: [(SimBook.RowID, SimBook.Row)], oldParts: [[UInt8]]
+    ) -> [[UInt8]] {
+        let count = min(25, rows.count)
+        var parts: [[UInt8]] = []
+        parts.reserveCapacity(count)
+        let reusable = min(old.count, oldParts.count)
+        for i in 0..<count {
+            let row = rows[i].1
+            if i < reusable, old[i].1 == row {
+                parts.append(oldParts[i])
+            } else if i + 1 < reusable, old[i + 1].1 == row {
+                parts.append(oldParts[i + 1])
+            } else if i >= 1, i - 1 < reusable, old[i - 1].1 == row {
+                parts.append(oldParts[i - 1])
+            } else {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(32)
+                row.appendChecksumParts(to: &bytes)
+                parts.append(bytes)
+            }
+        }
+        return parts
+    }
+
+    /// The `cs` value: CRC-32 of the interleaved parts (bid 0, ask 0, bid 1, …) without the
+    /// trailing `:`, equal to `BookChecksum.value(of: checksumString)`.
+    static func checksum(_ bids: [[UInt8]], _ asks: [[UInt8]]) -> Int32 {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1_024)
         for i in 0..<25 {
-            if i < bids.count { bids[i].1.appendChecksumParts(to: &bytes) }
-            if i < asks.count { asks[i].1.appendChecksumParts(to: &bytes) }
+            if i < bids.count { bytes.append(contentsOf: bids[i]) }
+            if i < asks.count { bytes.append(contentsOf: asks[i]) }
         }
         if !bytes.isEmpty { bytes.removeLast() }  // trailing ":"
         let crc = bytes.withUnsafeBytes { CRC32.finalize(CRC32.update(CRC32.initial, $0)) }
         return Int32(bitPattern: crc)
+    }
+
+    /// The `cs` value of rows computed from scratch (same result as the cached path).
+    static func computeChecksum(_ bids: [(SimBook.RowID, SimBook.Row)], _ asks: [(SimBook.RowID, SimBook.Row)]) -> Int32 {
+        checksum(checksumParts(bids, old: [], oldParts: []), checksumParts(asks, old: [], oldParts: []))
     }
 
     /// The checksum input string: interleaved top 25 (bid, ask) key:amount pairs (reference §4.2).

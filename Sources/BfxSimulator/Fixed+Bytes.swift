@@ -54,16 +54,25 @@ extension Fixed {
         appendDecimal(value.magnitude, to: &out)
     }
 
-    /// Appends `value` as exactly `width` digits (leading zeros).
+    /// Appends `value` as exactly `width` digits (leading zeros). Digits are produced into a
+    /// stack buffer and appended at once (appending zeros and overwriting them by index paid a
+    /// bounds and uniqueness check per digit; this is the simulator's hottest formatting call).
     static func appendPadded(_ value: UInt64, width: Int, to out: inout [UInt8]) {
-        let start = out.count
-        for _ in 0..<width { out.append(UInt8(ascii: "0")) }
-        var v = value
-        var i = start + width - 1
-        while i >= start {
-            out[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            i -= 1
+        guard width > 0 else { return }
+        guard width <= 32 else {
+            for _ in 0..<(width - 20) { out.append(UInt8(ascii: "0")) }
+            appendPadded(value, width: 20, to: &out)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
+            var v = value
+            var i = width
+            while i > 0 {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                v /= 10
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<width]))
         }
     }
 }

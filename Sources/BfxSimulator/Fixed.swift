@@ -20,7 +20,7 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Creates a value from an integer.
     public init(_ integer: Int) { self.units = Int64(integer) * Fixed.scale }
 
-    /// Zero.
+    /// The value 0 (no units), the identity for `+` and the empty amount of a removed level.
     public static let zero = Fixed(units: 0)
 
     /// Parses a plain decimal string ("6500", "-0.02", "1.5e-7"); nil when it is not a number or has

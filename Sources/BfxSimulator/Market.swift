@@ -193,19 +193,21 @@ struct Market: Sendable {
         if trade.price > high { high = trade.price }
         if trade.price < low { low = trade.price }
         for tf in Timeframe.allCases {
-            let start = tf.bucketStart(trade.mts)
-            var list = candles[tf] ?? []
-            if var last = list.last, last.mts == start {
-                last.close = trade.price
-                if trade.price > last.high { last.high = trade.price }
-                if trade.price < last.low { last.low = trade.price }
-                last.volume = last.volume + trade.amount.magnitude
-                list[list.count - 1] = last
-            } else if list.last.map({ $0.mts < start }) ?? true {
-                list.append(Candle(mts: start, open: trade.price, close: trade.price, high: trade.price, low: trade.price, volume: trade.amount.magnitude))
-                if list.count > candleHistory { list.removeFirst(list.count - candleHistory) }
-            }
-            candles[tf] = list
+            // mutated in place: copying the list out of the dictionary and back copied every
+            // candle of every timeframe on each trade (copy-on-write), a top item in the profile
+            Market.recordCandle(&candles[tf, default: []], trade: trade, start: tf.bucketStart(trade.mts), history: candleHistory)
+        }
+    }
+
+    private static func recordCandle(_ list: inout [Candle], trade: PublicTrade, start: Int64, history: Int) {
+        if let index = list.indices.last, list[index].mts == start {
+            list[index].close = trade.price
+            if trade.price > list[index].high { list[index].high = trade.price }
+            if trade.price < list[index].low { list[index].low = trade.price }
+            list[index].volume = list[index].volume + trade.amount.magnitude
+        } else if list.last.map({ $0.mts < start }) ?? true {
+            list.append(Candle(mts: start, open: trade.price, close: trade.price, high: trade.price, low: trade.price, volume: trade.amount.magnitude))
+            if list.count > history { list.removeFirst(list.count - history) }
         }
     }
 
@@ -291,8 +293,9 @@ struct Market: Sendable {
 
     /// The ticker fields (reference §3.2 layouts).
     func writeTicker(to w: inout WireWriter) {
-        let bidLevel = book.aggregations[0].bidKeys.first.flatMap { key in book.aggregations[0].bids[key].map { (key, $0) } }
-        let askLevel = book.aggregations[0].askKeys.first.flatMap { key in book.aggregations[0].asks[key].map { (key, $0) } }
+        let p0 = book.aggregations[0]
+        let bidLevel = p0.bidKeys.first.flatMap { key in p0.bidLevels.first.map { (key, $0) } }
+        let askLevel = p0.askKeys.first.flatMap { key in p0.askLevels.first.map { (key, $0) } }
         let change = lastPrice - dayOpen
         let relative = dayOpen.isZero ? Fixed.zero
             : Fixed(units: Int64(clamping: Int128(change.units) * Int128(Fixed.scale) / Int128(dayOpen.units) / 1_000_000 * 1_000_000))

@@ -42,6 +42,20 @@ struct SessionWriter {
                         else { do { try await outbound.write(.text(text)) } catch { alive = false } }
                     }
                     frames += 1
+                case .framed(let bytes, let count, let queuedAt):
+                    let latency = knobs.latency
+                    if latency > .zero {
+                        if frames > 0 { alive = await write(&buffer, raw: raw, alive: alive); outbox.written(frames); frames = 0 }
+                        try? await ContinuousClock().sleep(until: queuedAt.advanced(by: latency))
+                    }
+                    if alive {
+                        if raw {
+                            if buffer.readableBytes == 0 { buffer = bytes } else { buffer.writeImmutableBuffer(bytes) }
+                        } else {
+                            alive = await SessionWriter.writeUnframed(bytes, to: outbound)
+                        }
+                    }
+                    frames += count
                 case .drop:
                     if frames > 0 { alive = await write(&buffer, raw: raw, alive: alive); outbox.written(frames); frames = 0 }
                     alive = false
@@ -53,9 +67,24 @@ struct SessionWriter {
         }
     }
 
+    /// Fallback without the encoder: splits pre-framed bytes back into text frames for
+    /// Hummingbird's writer (one async write each).
+    static func writeUnframed(_ bytes: ByteBuffer, to outbound: WebSocketOutboundWriter) async -> Bool {
+        var rest = bytes
+        while rest.readableBytes >= 2, let (_, b1) = rest.readMultipleIntegers(as: (UInt8, UInt8).self) {
+            var length = Int(b1 & 0x7F)
+            if length == 126 { length = Int(rest.readInteger(as: UInt16.self) ?? 0) }
+            else if length == 127 { length = Int(rest.readInteger(as: UInt64.self) ?? 0) }
+            guard let payload = rest.readSlice(length: length) else { return false }
+            do { try await outbound.write(.text(String(buffer: payload))) } catch { return false }
+        }
+        return true
+    }
+
     /// Writes and flushes the accumulated frames; returns false when the connection is gone.
     private func write(_ buffer: inout ByteBuffer, raw: Bool, alive: Bool) async -> Bool {
-        defer { buffer.clear() }
+        // a fresh buffer afterwards: the written one may still be referenced by NIO
+        defer { buffer = channel.allocator.buffer(capacity: 0) }
         guard raw, alive, buffer.readableBytes > 0 else { return alive }
         let bytes = buffer
         let channel = self.channel

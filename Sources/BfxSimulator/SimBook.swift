@@ -35,18 +35,39 @@ struct SimBook: Sendable {
         var size: Fixed
     }
 
-    /// Levels of one precision.
+    /// Levels of one precision: keys best-first with their levels in parallel arrays (binary
+    /// search, no hashing: `top()` runs per view per tick and read every level through a
+    /// dictionary before, which dominated generation in the profile).
     struct Aggregation: Sendable {
-        var bids: [LevelKey: Level] = [:]
-        var asks: [LevelKey: Level] = [:]
         /// Bid keys best-first (descending).
         var bidKeys: [LevelKey] = []
+        /// The level of `bidKeys[i]`.
+        var bidLevels: [Level] = []
         /// Ask keys best-first (ascending).
         var askKeys: [LevelKey] = []
+        /// The level of `askKeys[i]`.
+        var askLevels: [Level] = []
+    }
+
+    /// The smallest row index touched per side since the last `takeChanges()`, per view kind
+    /// (lane 0 = R0, lanes 1...5 = P0...P4; `Int.max` = untouched). A view of length L whose
+    /// kind's smallest touched index is >= L cannot have changed (an insert, delete or resize at
+    /// or beyond position L leaves the first L rows as they were), so its flush skips building
+    /// and diffing its rows (ADR 0017).
+    struct Changes: Sendable, Equatable {
+        var bids = SIMD8<Int>(repeating: .max)
+        var asks = SIMD8<Int>(repeating: .max)
+
+        /// The smallest touched index of either side for a view of `precision` (nil = R0).
+        func first(precision: Int?) -> Int {
+            let lane = precision.map { $0 + 1 } ?? 0
+            return Swift.min(bids[lane], asks[lane])
+        }
     }
 
     let symbol: String
     let isFunding: Bool
+    private(set) var changes = Changes()
     private(set) var orders: [Int64: RawOrder] = [:]
     /// Raw bids best-first: price desc, then id asc.
     private(set) var rawBids: [RawOrder] = []
@@ -90,6 +111,21 @@ struct SimBook: Sendable {
 
     // MARK: mutation
 
+    /// The changes since the last call, and a fresh start.
+    mutating func takeChanges() -> Changes {
+        let taken = changes
+        changes = Changes()
+        return taken
+    }
+
+    @inline(__always)
+    private mutating func mark(_ side: Side, lane: Int, index: Int) {
+        switch side {
+        case .bid: if index < changes.bids[lane] { changes.bids[lane] = index }
+        case .ask: if index < changes.asks[lane] { changes.asks[lane] = index }
+        }
+    }
+
     mutating func add(_ order: RawOrder) {
         guard orders[order.id] == nil, order.size.units > 0 else { return }
         orders[order.id] = order
@@ -120,36 +156,34 @@ struct SimBook: Sendable {
         let key = levelKey(price: order.price, period: order.period, side: order.side, precision: precision)
         // mutate the aggregation in place: copying it out of the array and writing it back would
         // copy its dictionaries on every order change (copy-on-write with two references)
-        SimBook.adjust(&aggregations[precision], key: key, side: order.side, countDelta: countDelta, sizeDelta: sizeDelta)
+        let index = SimBook.adjust(&aggregations[precision], key: key, side: order.side, countDelta: countDelta, sizeDelta: sizeDelta)
+        mark(order.side, lane: precision + 1, index: index)
     }
 
-    private static func adjust(_ agg: inout Aggregation, key: LevelKey, side: Side, countDelta: Int, sizeDelta: Fixed) {
+    /// Applies the change; returns the level index it touched.
+    private static func adjust(_ agg: inout Aggregation, key: LevelKey, side: Side, countDelta: Int, sizeDelta: Fixed) -> Int {
         switch side {
-        case .bid:
-            var level = agg.bids[key] ?? Level(count: 0, size: .zero)
-            let isNew = agg.bids[key] == nil
-            level.count += countDelta
-            level.size = level.size + sizeDelta
-            if level.count <= 0 {
-                agg.bids[key] = nil
-                if let i = SimBook.search(agg.bidKeys, key, descending: true).found { agg.bidKeys.remove(at: i) }
-            } else {
-                agg.bids[key] = level
-                if isNew { agg.bidKeys.insert(key, at: SimBook.search(agg.bidKeys, key, descending: true).index) }
-            }
-        case .ask:
-            var level = agg.asks[key] ?? Level(count: 0, size: .zero)
-            let isNew = agg.asks[key] == nil
-            level.count += countDelta
-            level.size = level.size + sizeDelta
-            if level.count <= 0 {
-                agg.asks[key] = nil
-                if let i = SimBook.search(agg.askKeys, key, descending: false).found { agg.askKeys.remove(at: i) }
-            } else {
-                agg.asks[key] = level
-                if isNew { agg.askKeys.insert(key, at: SimBook.search(agg.askKeys, key, descending: false).index) }
-            }
+        case .bid: adjust(&agg.bidKeys, &agg.bidLevels, key: key, descending: true, countDelta: countDelta, sizeDelta: sizeDelta)
+        case .ask: adjust(&agg.askKeys, &agg.askLevels, key: key, descending: false, countDelta: countDelta, sizeDelta: sizeDelta)
         }
+    }
+
+    private static func adjust(
+        _ keys: inout [LevelKey], _ levels: inout [Level], key: LevelKey, descending: Bool, countDelta: Int, sizeDelta: Fixed
+    ) -> Int {
+        let position = SimBook.search(keys, key, descending: descending)
+        if let i = position.found {
+            levels[i].count += countDelta
+            levels[i].size = levels[i].size + sizeDelta
+            if levels[i].count <= 0 {
+                keys.remove(at: i)
+                levels.remove(at: i)
+            }
+        } else if countDelta > 0 {
+            keys.insert(key, at: position.index)
+            levels.insert(Level(count: countDelta, size: sizeDelta), at: position.index)
+        }
+        return position.index
     }
 
     /// Binary search in a best-first key array.
@@ -185,8 +219,14 @@ struct SimBook: Sendable {
 
     private mutating func insertRaw(_ order: RawOrder) {
         switch order.side {
-        case .bid: rawBids.insert(order, at: SimBook.rawIndex(rawBids, order))
-        case .ask: rawAsks.insert(order, at: SimBook.rawIndex(rawAsks, order))
+        case .bid:
+            let i = SimBook.rawIndex(rawBids, order)
+            rawBids.insert(order, at: i)
+            mark(.bid, lane: 0, index: i)
+        case .ask:
+            let i = SimBook.rawIndex(rawAsks, order)
+            rawAsks.insert(order, at: i)
+            mark(.ask, lane: 0, index: i)
         }
     }
 
@@ -194,9 +234,11 @@ struct SimBook: Sendable {
         switch order.side {
         case .bid:
             let i = SimBook.rawIndex(rawBids, order)
+            mark(.bid, lane: 0, index: i)
             if i < rawBids.count, rawBids[i].id == order.id { rawBids.remove(at: i) }
         case .ask:
             let i = SimBook.rawIndex(rawAsks, order)
+            mark(.ask, lane: 0, index: i)
             if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks.remove(at: i) }
         }
     }
@@ -205,9 +247,11 @@ struct SimBook: Sendable {
         switch order.side {
         case .bid:
             let i = SimBook.rawIndex(rawBids, order)
+            mark(.bid, lane: 0, index: i)
             if i < rawBids.count, rawBids[i].id == order.id { rawBids[i] = order }
         case .ask:
             let i = SimBook.rawIndex(rawAsks, order)
+            mark(.ask, lane: 0, index: i)
             if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks[i] = order }
         }
     }
@@ -233,13 +277,19 @@ struct SimBook: Sendable {
         let period: (Int) -> Int? = { isFunding ? $0 : nil }
         if let precision {
             let agg = aggregations[precision]
-            let bids = agg.bidKeys.prefix(length).compactMap { key -> (RowID, Row)? in
-                guard let level = agg.bids[key] else { return nil }
-                return (.level(key, .bid), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .bid)))
+            var bids: [(RowID, Row)] = []
+            var asks: [(RowID, Row)] = []
+            bids.reserveCapacity(min(length, agg.bidKeys.count))
+            asks.reserveCapacity(min(length, agg.askKeys.count))
+            for i in 0..<min(length, agg.bidKeys.count) {
+                let key = agg.bidKeys[i]
+                let level = agg.bidLevels[i]
+                bids.append((.level(key, .bid), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .bid))))
             }
-            let asks = agg.askKeys.prefix(length).compactMap { key -> (RowID, Row)? in
-                guard let level = agg.asks[key] else { return nil }
-                return (.level(key, .ask), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .ask)))
+            for i in 0..<min(length, agg.askKeys.count) {
+                let key = agg.askKeys[i]
+                let level = agg.askLevels[i]
+                asks.append((.level(key, .ask), .level(price: key.price, period: period(key.period), count: level.count, amount: wireAmount(size: level.size, side: .ask))))
             }
             return (bids, asks)
         }
@@ -278,6 +328,30 @@ extension SimBook.Row {
             w.decimal(amount)
         }
         w.endArray()
+    }
+
+    /// Appends the row's JSON exactly as `write(to:)` renders it (bytes, no `String`): the book
+    /// hot path of `flushBooks`. `SimBookRowBytesTests` checks equality with the writer.
+    func appendJSON(to out: inout [UInt8], decimalsAsStrings: Bool) {
+        func decimal(_ value: Fixed) {
+            if decimalsAsStrings { out.append(UInt8(ascii: "\"")); value.appendJSText(to: &out); out.append(UInt8(ascii: "\"")) }
+            else { value.appendJSText(to: &out) }
+        }
+        let comma = UInt8(ascii: ",")
+        out.append(UInt8(ascii: "["))
+        switch self {
+        case .level(let price, let period, let count, let amount):
+            decimal(price)
+            if let period { out.append(comma); Fixed.appendDecimal(Int64(period), to: &out) }
+            out.append(comma); Fixed.appendDecimal(Int64(count), to: &out)
+            out.append(comma); decimal(amount)
+        case .raw(let id, let price, let period, let amount):
+            Fixed.appendDecimal(id, to: &out)
+            if let period { out.append(comma); Fixed.appendDecimal(Int64(period), to: &out) }
+            out.append(comma); decimal(price)
+            out.append(comma); decimal(amount)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// The checksum key text (price for P, order id for R0) and amount text (reference §4.2).

@@ -90,6 +90,11 @@ public struct SimulatorConfiguration: Sendable {
     /// Candles kept per symbol and timeframe.
     public var candleHistory: Int = 240
 
+    /// Event-loop threads of a group owned by this simulator (shut down with it); 0 = NIO's shared
+    /// singleton group. Benchmarks set 1 so the server's socket never shares a loop with an
+    /// in-process client under test.
+    public var dedicatedEventLoopThreads: Int = 0
+
     /// Creates a configuration with the defaults above.
     public init() {}
 

@@ -38,7 +38,9 @@ extension SimulatorEngine {
         case .restRateLimit(let count):
             restRateLimitBudget += max(0, count)
         case .refuseConnections(let duration):
-            refuseUntil = ContinuousClock.now.advanced(by: duration)
+            faultGate.refuse(until: ContinuousClock.now.advanced(by: duration))
+        case .rejectSubscribe(let code, let count):
+            faultGate.rejectSubscribes(code: code, count: count)
         case .clear:
             for session in sessions.values {
                 session.outbox.clearFaults()
@@ -47,12 +49,18 @@ extension SimulatorEngine {
             latency = .zero
             knobs.setLatency(.zero)
             refuseUntil = nil
+            faultGate.clear()
             restErrorBudget = 0
             restRateLimitBudget = 0
             nonceLedger.rejectNext.removeAll()
             nonceLedger.rejectNextAny = false
         }
         return nil
+    }
+
+    /// Counts a TCP connection closed by the `refuseConnections` fault (see RefuseConnectionsHandler).
+    func noteConnectionRefused() {
+        connectionsRefused += 1
     }
 
     func beginMaintenance() {

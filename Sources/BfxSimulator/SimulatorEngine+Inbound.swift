@@ -66,6 +66,10 @@ extension SimulatorEngine {
         let fail: (Int, String) -> Void = { code, msg in
             self.sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: msg, echo: request))
         }
+        if let code = faultGate.takeSubscribeRejection() {
+            fail(code, "subscribe: failed (simulated)")
+            return
+        }
         guard let channel = request["channel"]?.string else { fail(10300, "subscribe: channel missing"); return }
         var echo = JSONObject()
         echo.append("event", .string("subscribed"))

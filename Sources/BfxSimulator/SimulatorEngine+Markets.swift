@@ -47,35 +47,66 @@ extension SimulatorEngine {
 
     /// Flushes every subscribed view of a symbol's book: updates, then `cs` where enabled.
     func flushBooks(_ symbol: String, now: Int64, force: Bool = false) {
-        guard let market = markets[symbol] else { return }
+        // every view of the symbol gets the book's changes since the last flush of the symbol
+        guard let changes = markets[symbol]?.book.takeChanges(), let market = markets[symbol] else { return }
         for key in bookViewOrder[symbol] ?? [] {
             guard var view = bookViews[key] else { continue }
-            guard let updates = view.flush(book: market.book, now: now, force: force) else { continue }
+            guard let updates = view.flush(book: market.book, now: now, force: force, changes: changes) else {
+                bookViews[key] = view
+                continue
+            }
             bookViews[key] = view
             let checksum = view.checksum
             guard let subs = subscribers[key] else { continue }
-            var rendered: [Bool: (single: [String], bulk: String)] = [:]
+            // Rows rendered once per DEC_S variant, as bytes: `rows` holds every row's JSON back
+            // to back, `ends[i]` is where row i ends (the bulk form joins them with commas).
+            var rendered: [Bool: (rows: [UInt8], ends: [Int])] = [:]
             for (sid, chan) in subs.sorted(by: { $0.key < $1.key }) {
                 guard let session = sessions[sid] else { continue }
                 let decS = session.decimalsAsStrings
+                let bulk = session.bulkOn
+                let checksumOn = session.checksumOn
                 if rendered[decS] == nil {
-                    let single = updates.map { row in SimulatorEngine.fragment(decS: decS) { row.write(to: &$0) } }
-                    let bulk = SimulatorEngine.fragment(decS: decS) { w in w.beginArray(); for r in updates { r.write(to: &w) }; w.endArray() }
-                    rendered[decS] = (single, bulk)
+                    var rows: [UInt8] = []
+                    rows.reserveCapacity(updates.count * 32)
+                    var ends: [Int] = []
+                    ends.reserveCapacity(updates.count)
+                    for row in updates { row.appendJSON(to: &rows, decimalsAsStrings: decS); ends.append(rows.count) }
+                    rendered[decS] = (rows, ends)
                 }
                 guard let frames = rendered[decS] else { continue }
-                if session.bulkOn, updates.count > 1 {
-                    sendChannel(sid, chanId: chan, fragment: frames.bulk)
-                } else {
-                    for fragment in frames.single { sendChannel(sid, chanId: chan, fragment: fragment) }
+                frames.rows.withUnsafeBytes { all in
+                    if bulk, updates.count > 1 {
+                        rowScratch.removeAll(keepingCapacity: true)
+                        rowScratch.append(UInt8(ascii: "["))
+                        var start = 0
+                        for (i, end) in frames.ends.enumerated() {
+                            if i > 0 { rowScratch.append(UInt8(ascii: ",")) }
+                            rowScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                            start = end
+                        }
+                        rowScratch.append(UInt8(ascii: "]"))
+                        let joined = rowScratch
+                        joined.withUnsafeBytes { sendChannel(sid, chanId: chan, fragmentBytes: $0) }
+                    } else {
+                        var start = 0
+                        for end in frames.ends {
+                            sendChannel(sid, chanId: chan, fragmentBytes: UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                            start = end
+                        }
+                    }
                 }
-                if session.checksumOn {
+                if checksumOn {
                     var value = checksum
                     if sessions[sid]?.corruptNextChecksum == true {
                         value = value ^ 0x5A5A_5A5A
                         sessions[sid]?.corruptNextChecksum = false
                     }
-                    sendChannel(sid, chanId: chan, fragment: "\"cs\"," + String(value))
+                    rowScratch.removeAll(keepingCapacity: true)
+                    rowScratch.append(contentsOf: "\"cs\",".utf8)
+                    Fixed.appendDecimal(Int64(value), to: &rowScratch)
+                    let fragment = rowScratch
+                    fragment.withUnsafeBytes { sendChannel(sid, chanId: chan, fragmentBytes: $0) }
                 }
             }
         }
@@ -144,7 +175,15 @@ extension SimulatorEngine {
 
     /// Unthrottled mode: runs up to `maxTicks` ticks, stopping while any connection has
     /// `pendingLimit` or more unwritten frames; returns the number of ticks run.
+    ///
+    /// The outboxes are held while the ticks run and released once at the end, so the writers
+    /// are woken once per call (one batch, one write) instead of on the first frame of every
+    /// tick: the per-frame wake-ups and context switches of the live path dominated its profile.
     func tickWhileDraining(maxTicks: Int, pendingLimit: Int) -> Int {
+        guard maxPendingFrames() < pendingLimit else { return 0 }
+        let outboxes = sessions.values.map(\.outbox)
+        for outbox in outboxes { outbox.hold() }
+        defer { for outbox in outboxes { outbox.release() } }
         var count = 0
         while count < maxTicks, maxPendingFrames() < pendingLimit {
             tick()

@@ -33,12 +33,18 @@ actor SimulatorEngine {
     var restCounts: [String: Int] = [:]
     var maintenance = false
     var refuseUntil: ContinuousClock.Instant?
+    /// TCP refusal and subscribe rejections, read outside the actor (see SimulatorFaultGate).
+    let faultGate = SimulatorFaultGate()
     var latency: Duration = .zero
     var restErrorBudget = 0
     var restRateLimitBudget = 0
     var restWindows: [String: [ContinuousClock.Instant]] = [:]
     var statusRng: SeededGenerator
     let serverId: String
+    /// Reused byte buffer for assembling channel packets (hot path, see `sendChannel`).
+    var scratch: [UInt8] = []
+    /// Reused byte buffers for rendering book rows (see `flushBooks`).
+    var rowScratch: [UInt8] = []
 
     init(configuration: SimulatorConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -131,28 +137,49 @@ actor SimulatorEngine {
 
     /// Sends a channel packet `[chanId,<fragment>(,SEQ)(,TS)]`.
     func sendChannel(_ sessionId: Int, chanId: Int, fragment: String) {
-        guard var session = sessions[sessionId], !session.outbox.isStalled else { return }
-        var frame = "["
-        frame.reserveCapacity(fragment.utf8.count + 32)
-        frame += String(chanId)
-        frame += ","
-        frame += fragment
-        if session.sequenceOn {
-            session.pubSeq += session.skipNextSequence ? 2 : 1
-            session.skipNextSequence = false
-            frame += ","
-            frame += String(session.pubSeq)
+        var text = fragment
+        text.withUTF8 { sendChannel(sessionId, chanId: chanId, fragmentBytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Sends a channel packet whose fragment is given as UTF-8 bytes. Hot path (every book
+    /// update and `cs`): the packet is assembled in a reused byte buffer and framed straight into
+    /// the connection's outbox (no `String`, no per-frame item), and the session is mutated in
+    /// place (a copy out of `sessions` would copy its dictionaries on every frame).
+    func sendChannel(_ sessionId: Int, chanId: Int, fragmentBytes: UnsafeRawBufferPointer) {
+        guard let header = channelPacketState(sessionId) else { return }
+        var seq: Int64?
+        if header.sequenceOn {
+            let next = header.pubSeq + (header.skipNext ? 2 : 1)
+            sessions[sessionId]?.pubSeq = next
+            sessions[sessionId]?.skipNextSequence = false
+            seq = next
         }
-        if session.timestampOn {
-            frame += ","
-            frame += String(configuration.now())
-        }
-        frame += "]"
-        session.lastActivity[chanId] = .now
-        session.messagesSent += 1
-        sessions[sessionId] = session
+        sessions[sessionId]?.lastActivity[chanId] = .now
+        sessions[sessionId]?.messagesSent += 1
         messagesSent += 1
-        session.outbox.send(frame)
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(UInt8(ascii: "["))
+        Fixed.appendDecimal(Int64(chanId), to: &scratch)
+        scratch.append(UInt8(ascii: ","))
+        scratch.append(contentsOf: fragmentBytes)
+        if let seq {
+            scratch.append(UInt8(ascii: ","))
+            Fixed.appendDecimal(seq, to: &scratch)
+        }
+        if header.timestampOn {
+            scratch.append(UInt8(ascii: ","))
+            Fixed.appendDecimal(configuration.now(), to: &scratch)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        let coalesce = latency == .zero
+        scratch.withUnsafeBytes { header.outbox.sendFramed($0, coalesce: coalesce) }
+    }
+
+    /// What `sendChannel` needs from a session, read without keeping a copy of it alive (nil when
+    /// the session is gone or stalled).
+    private func channelPacketState(_ sessionId: Int) -> (outbox: SessionOutbox, sequenceOn: Bool, timestampOn: Bool, pubSeq: Int64, skipNext: Bool)? {
+        guard let session = sessions[sessionId], !session.outbox.isStalled else { return nil }
+        return (session.outbox, session.sequenceOn, session.timestampOn, session.pubSeq, session.skipNextSequence)
     }
 
     /// Sends a channel-0 packet. `-req` notifications carry only the auth sequence; `n` packets do

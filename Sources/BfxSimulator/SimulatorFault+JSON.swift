@@ -14,12 +14,13 @@ extension SimulatorFault {
     /// Every fault name accepted by `init(json:)`.
     public static let names = [
         "dropAll", "dropConnection", "stall", "restart", "maintenance", "corruptChecksum", "skipSequence",
-        "malformedFrame", "latency", "slowReader", "rejectNonce", "restErrors", "restRateLimit", "refuseConnections", "clear",
+        "malformedFrame", "latency", "slowReader", "rejectNonce", "restErrors", "restRateLimit", "refuseConnections",
+        "rejectSubscribe", "clear",
     ]
 
     /// Parses the control-API / scenario form, e.g. `{"fault":"stall","connection":2,"seconds":5}`.
     /// Fields: `connection` (Int, optional = all), `seconds` (Double), `ms` (Int), `count` (Int),
-    /// `apiKey` (String).
+    /// `apiKey` (String), `code` (Int, `rejectSubscribe`).
     public init(json object: JSONObject) throws(SimulatorFaultParseError) {
         guard let name = object["fault"]?.string else {
             throw SimulatorFaultParseError("missing \"fault\"; one of: \(SimulatorFault.names.joined(separator: ", "))")
@@ -53,6 +54,11 @@ extension SimulatorFault {
         case "refuseConnections":
             guard let seconds else { throw SimulatorFaultParseError("refuseConnections needs \"seconds\"") }
             self = .refuseConnections(duration: seconds)
+        case "rejectSubscribe":
+            // `code` defaults to 10300 (generic, retryable) so random scenario blocks can use it.
+            let code = object["code"]?.int ?? 10300
+            guard code > 0 else { throw SimulatorFaultParseError("rejectSubscribe needs a positive \"code\" (e.g. 10300, 11000)") }
+            self = .rejectSubscribe(code: code, count: count ?? 1)
         case "clear": self = .clear
         default:
             throw SimulatorFaultParseError("unknown fault \"\(name)\"; one of: \(SimulatorFault.names.joined(separator: ", "))")

@@ -29,8 +29,14 @@ public enum SimulatorFault: Sendable, Equatable {
     case restErrors(count: Int)
     /// The next `count` REST requests answer HTTP 429 `{"error":"ERR_RATE_LIMIT"}`.
     case restRateLimit(count: Int)
-    /// Refuse WebSocket upgrades (HTTP 503) for `duration`.
+    /// Refuse TCP connections for `duration`: every connection accepted on the port (WebSocket,
+    /// REST and control API alike) is closed at once, before a single HTTP byte is exchanged.
+    /// Connections already open are not affected.
     case refuseConnections(duration: Duration)
+    /// Answer the next `count` subscribe requests (any connection) with
+    /// `{"event":"error","code":code,...}` echoing the request (`subId` included), e.g. 10300,
+    /// 10400 or 11000 (retryable) or 10001 (fatal).
+    case rejectSubscribe(code: Int, count: Int)
     /// Clear all persistent faults (stall, latency, slow reader, refusal, pending one-shots).
     case clear
 
@@ -51,6 +57,7 @@ public enum SimulatorFault: Sendable, Equatable {
         case .restErrors: "restErrors"
         case .restRateLimit: "restRateLimit"
         case .refuseConnections: "refuseConnections"
+        case .rejectSubscribe: "rejectSubscribe"
         case .clear: "clear"
         }
     }

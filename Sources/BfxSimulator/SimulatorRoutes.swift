@@ -53,9 +53,9 @@ enum SimulatorRoutes {
     static func makeRouter(engine: SimulatorEngine, knobs: SharedKnobs, logger: Logger) -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
 
+        // `refuseConnections` is enforced below HTTP (RefuseConnectionsHandler on the listener).
         router.ws("/ws/2", shouldUpgrade: { _, _ in
-            if await engine.refusingConnections() { throw HTTPError(.serviceUnavailable, message: "connections refused (simulated)") }
-            return .upgrade([:])
+            .upgrade([:])
         }) { inbound, outbound, context in
             let channel = context.requestContext.channel
             guard let outbox = await engine.open() else {
@@ -155,6 +155,19 @@ enum SimulatorRoutes {
             let count = min(queryItems(request)["n"].flatMap { Int($0) } ?? 1, 100_000)
             await engine.tick(count: count)
             return json(.ok, "{\"status\":\"OK\",\"ticks\":\(count)}")
+        }
+        // Burst mode (ADR 0017): pre-generate N ticks with every connection's send queue held,
+        // then release them at once — for throughput measurements from outside the process.
+        router.post("/_sim/burst") { request, _ -> Response in
+            let ticks = min(max(queryItems(request)["ticks"].flatMap { Int($0) } ?? 1_000, 1), 1_000_000)
+            let burst = await engine.burst(ticks: ticks)
+            let ms = Double(burst.generationTime.components.seconds) * 1_000
+                + Double(burst.generationTime.components.attoseconds) / 1e15
+            return json(.ok, "{\"status\":\"OK\",\"ticks\":\(burst.ticks),\"frames\":\(burst.frames),\"connections\":\(burst.connections),\"generationMillis\":\(Int(ms))}")
+        }
+        router.get("/_sim/pending") { _, _ -> Response in
+            let pending = await engine.pendingFrames()
+            return json(.ok, "{\"pendingFrames\":\(pending)}")
         }
         router.get("/_sim/nonces/:key") { _, context -> Response in
             let key = context.parameters.get("key") ?? ""

@@ -14,7 +14,7 @@ public struct SimulatorScenario: Sendable {
     public struct Step: Sendable, Equatable {
         /// Offset from the scenario start.
         public var at: Duration
-        /// The fault.
+        /// The fault injected when the step's offset is reached (same effect as `inject(_:)`).
         public var fault: SimulatorFault
         /// Creates a step.
         public init(at: Duration, fault: SimulatorFault) { self.at = at; self.fault = fault }

@@ -1,7 +1,29 @@
 /// Candle timeframes supported by Bitfinex (reference §3.2: 1m 5m 15m 30m 1h 3h 6h 12h 1D 7D 14D 1M).
 public enum Timeframe: String, CaseIterable, Sendable {
-    case m1 = "1m", m5 = "5m", m15 = "15m", m30 = "30m", h1 = "1h", h3 = "3h", h6 = "6h", h12 = "12h"
-    case d1 = "1D", d7 = "7D", d14 = "14D", month = "1M"
+    /// One minute candles (`trade:1m:SYMBOL`).
+    case m1 = "1m"
+    /// Five minutes candles (`trade:5m:SYMBOL`).
+    case m5 = "5m"
+    /// Fifteen minutes candles (`trade:15m:SYMBOL`).
+    case m15 = "15m"
+    /// Thirty minutes candles (`trade:30m:SYMBOL`).
+    case m30 = "30m"
+    /// One hour candles (`trade:1h:SYMBOL`).
+    case h1 = "1h"
+    /// Three hours candles (`trade:3h:SYMBOL`).
+    case h3 = "3h"
+    /// Six hours candles (`trade:6h:SYMBOL`).
+    case h6 = "6h"
+    /// Twelve hours candles (`trade:12h:SYMBOL`).
+    case h12 = "12h"
+    /// One day candles (`trade:1D:SYMBOL`).
+    case d1 = "1D"
+    /// Seven days candles (`trade:7D:SYMBOL`).
+    case d7 = "7D"
+    /// Fourteen days candles (`trade:14D:SYMBOL`).
+    case d14 = "14D"
+    /// One calendar month candles (`trade:1M:SYMBOL`).
+    case month = "1M"
 
     /// Fixed length in milliseconds (the month uses 30 days only for history generation).
     var millis: Int64 {

@@ -15,6 +15,12 @@ static inline void bfx_el_configure(const char *name, const char *word_breaks, r
     rl_attempted_completion_function = attempted;
 }
 
+/* Must be called before the first libedit call: `rl_initialize` installs the input function only
+ * if it is set at that moment. */
+static inline void bfx_el_set_getc(int (*getc_function)(FILE *)) {
+    rl_getc_function = getc_function;
+}
+
 static inline const char *bfx_el_line_buffer(void) {
     return rl_line_buffer;
 }

@@ -311,3 +311,58 @@ import Testing
         #expect(BfxFrameDecoderHandler.leadingChanId(ByteBuffer(string: "{\"event\"")) == nil)
     }
 }
+
+@Suite struct WebSocketFrameReaderTests {
+    /// A server frame: FIN/opcode byte, 7/16-bit length, optional mask (applied here).
+    static func frame(_ payload: [UInt8], opcode: UInt8 = 0x1, fin: Bool = true, mask: [UInt8]? = nil) -> [UInt8] {
+        var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
+        let maskBit: UInt8 = mask == nil ? 0 : 0x80
+        if payload.count < 126 {
+            out.append(maskBit | UInt8(payload.count))
+        } else {
+            out.append(maskBit | 126)
+            out.append(UInt8(payload.count >> 8))
+            out.append(UInt8(payload.count & 0xFF))
+        }
+        if let mask {
+            out += mask
+            out += payload.enumerated().map { $0.element ^ mask[$0.offset & 3] }
+        } else {
+            out += payload
+        }
+        return out
+    }
+
+    @Test func splitsReassemblesUnmasksAndAnswersControlFrames() throws {
+        let channel = EmbeddedChannel(handler: WebSocketFrameReader(maxFrameSize: 1 << 16, maxMessageSize: 1 << 16))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 300)
+        var stream = Self.frame(Array("[1,\"hb\"]".utf8))
+        stream += Self.frame(long)
+        stream += Self.frame(Array("masked".utf8), mask: [1, 2, 3, 4])
+        stream += Self.frame(Array("frag".utf8), fin: false)
+        stream += Self.frame(Array("p".utf8), opcode: 0x9)  // ping inside a fragmented message
+        stream += Self.frame(Array("mented".utf8), opcode: 0x0)
+        // delivered in awkward pieces: 1 byte, then 3, then the rest
+        try channel.writeInbound(ByteBuffer(bytes: stream[0..<1]))
+        try channel.writeInbound(ByteBuffer(bytes: stream[1..<4]))
+        try channel.writeInbound(ByteBuffer(bytes: stream[4...]))
+        var got: [String] = []
+        while let b = try channel.readInbound(as: ByteBuffer.self) { got.append(String(buffer: b)) }
+        #expect(got == ["[1,\"hb\"]", String(repeating: "x", count: 300), "masked", "fragmented"])
+        let pong = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+        #expect(pong.opcode == .pong && pong.maskKey != nil && pong.data == ByteBuffer(string: "p"))
+        try channel.writeInbound(ByteBuffer(bytes: Self.frame([0x03, 0xE8], opcode: 0x8)))
+        let close = try #require(try channel.readOutbound(as: WebSocketFrame.self))
+        #expect(close.opcode == .connectionClose && close.data == ByteBuffer(bytes: [0x03, 0xE8]))
+        #expect(!channel.isActive)
+    }
+
+    @Test func oversizedFrameIsAnError() throws {
+        let channel = EmbeddedChannel(handler: WebSocketFrameReader(maxFrameSize: 100, maxMessageSize: 100))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        #expect(throws: WebSocketReadError.self) {
+            try channel.writeInbound(ByteBuffer(bytes: Self.frame([UInt8](repeating: 0x20, count: 200))))
+        }
+    }
+}

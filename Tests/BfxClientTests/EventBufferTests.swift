@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import Testing
 @testable import BfxClient
 
@@ -87,5 +89,31 @@ import Testing
         #expect(throws: WebSocketURL.ParseError.self) { try WebSocketURL(parsing: "http://x") }
         #expect(throws: WebSocketURL.ParseError.self) { try WebSocketURL(parsing: "ws://host:99999/") }
         #expect(throws: WebSocketURL.ParseError.self) { try WebSocketURL(parsing: "ws://:80/") }
+    }
+}
+
+@Suite struct EventBufferEventLoopTests {
+    /// Pushes on an event loop wake a parked consumer once, after the loop's current task: a
+    /// burst of coalescible pushes arrives as one element (latest-only), queued ones in order.
+    @Test func pushesOnAnEventLoopWakeTheConsumerOnceAfterTheBurst() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let buffer = EventBuffer<EventBufferTests.E>(capacity: 64, makeOverflow: { .overflow($0) }, merge: { _, new in new })
+        let consumer = Task { () -> [EventBufferTests.E] in
+            var out: [EventBufferTests.E] = []
+            while let e = await buffer.next() { out.append(e) }
+            return out
+        }
+        // let the consumer park (correctness does not depend on it)
+        try await Task.sleep(for: .milliseconds(20))
+        try await group.next().submit {
+            for i in 0..<1_000 { buffer.push(.value(i), policy: .coalesce) }
+            buffer.push(.value(-1), policy: .queue)
+            buffer.push(.value(-2), policy: .queue)
+        }.get()
+        try await group.next().submit { buffer.finish() }.get()
+        let got = await consumer.value
+        #expect(got == [.value(999), .value(-1), .value(-2)])
+        #expect(buffer.stats.coalesced == 999)
+        try await group.shutdownGracefully()
     }
 }

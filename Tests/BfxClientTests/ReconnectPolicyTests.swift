@@ -130,4 +130,46 @@ import Testing
             return
         }
     }
+
+    @Test func subscribeRetryIsBoundedByConfiguration() {
+        var configuration = BfxClientConfiguration()
+        #expect(configuration.validate().isEmpty)
+        #expect(configuration.subscribeRetry.maxAttempts == 5)
+        #expect(configuration.pipelineSubscribes == false)
+        configuration.subscribeRetry.maxAttempts = nil
+        #expect(configuration.validate().contains { $0.contains("subscribeRetry.maxAttempts") })
+        configuration.subscribeRetry = ReconnectPolicy(initialDelay: .seconds(2), maxDelay: .seconds(1), maxAttempts: 3)
+        #expect(configuration.validate().contains { $0.hasPrefix("subscribeRetry: maxDelay") })
+    }
+
+    @Test func subscribeRetryScheduleUsesTheBackoffAndGivesUp() {
+        let policy = ReconnectPolicy(initialDelay: .milliseconds(250), multiplier: 2, maxDelay: .seconds(10), jitter: .none, maxAttempts: 3)
+        var backoff = ReconnectBackoff(policy: policy)
+        var rng = SplitMix64(seed: 1)
+        var decisions: [ReconnectBackoff.Decision] = []
+        for i in 0..<4 {
+            backoff.attemptFailed(at: .milliseconds(i * 100))
+            decisions.append(backoff.next(at: .milliseconds(i * 100), immediate: false, using: &rng))
+        }
+        #expect(Array(decisions.prefix(3)) == [
+            .retry(after: .milliseconds(250), attempt: 1), .retry(after: .milliseconds(500), attempt: 2), .retry(after: .seconds(1), attempt: 3),
+        ])
+        guard case .giveUp = decisions[3] else {
+            Issue.record("did not give up after maxAttempts")
+            return
+        }
+        #expect(backoff.attempts == 4)
+    }
+
+    @Test func subscriptionErrorClassifiesAndDescribesRetries() {
+        let retryable = SubscriptionError(code: 11000, message: "not ready", attempts: 6)
+        #expect(retryable.isRetryable)
+        #expect(retryable.description == "11000: not ready (after 6 attempts)")
+        let fatal = SubscriptionError(code: 10001, message: "symbol: invalid")
+        #expect(!fatal.isRetryable)
+        #expect(fatal.attempts == 1)
+        #expect(fatal.description == "10001: symbol: invalid")
+        #expect([10300, 10400, 11000, 10008].allSatisfy { SubscriptionError(code: $0, message: "").isRetryable })
+        #expect(![10301, 10302, 10305, 10011, 10012].contains { SubscriptionError(code: $0, message: "").isRetryable })
+    }
 }

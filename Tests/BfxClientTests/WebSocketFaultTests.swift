@@ -179,6 +179,8 @@ extension WebSocketIntegrationTests {
         #expect(await WS.eventually { await f.simulator.stats().connectionsRefused >= 2 })
         #expect(await f.converged(timeout: .seconds(30)))
         #expect(f.client.environment.integrityCounters.reconnects >= 3)
+        // refused TCP connections are failed connects (backed off), never counted as opens
+        #expect(await f.client.snapshot().connections.allSatisfy { $0.opens == 2 })
         await f.tearDown()
     }
 
@@ -216,5 +218,147 @@ extension WebSocketIntegrationTests {
         await client.shutdown()
         await simulator.shutdown()
     }
+
+    // MARK: retryable subscribe errors (10300, 10400, 11000)
+
+    /// Records `subscribeRetryScheduled` / `subscriptionFailed` client events in the background.
+    final class RetryLog: Sendable {
+        struct State {
+            var retries: [(code: Int, attempt: Int)] = []
+            var failures: [SubscriptionError] = []
+        }
+        final class Box: Sendable { let mutex = Mutex(State()) }
+        let box = Box()
+        private let task: Task<Void, Never>
+        init(_ client: BfxClient) {
+            let box = self.box
+            task = Task {
+                for await event in client.events {
+                    switch event {
+                    case .subscribeRetryScheduled(_, _, let code, let attempt, _): box.mutex.withLock { $0.retries.append((code, attempt)) }
+                    case .subscriptionFailed(_, _, let error): box.mutex.withLock { $0.failures.append(error) }
+                    default: break
+                    }
+                }
+            }
+        }
+        var retries: [(code: Int, attempt: Int)] { box.mutex.withLock { $0.retries } }
+        var failures: [SubscriptionError] { box.mutex.withLock { $0.failures } }
+        func cancel() { task.cancel() }
+    }
+
+    static func retryConfiguration(_ simulator: BfxSimulator, maxAttempts: Int) -> BfxClientConfiguration {
+        var configuration = WS.configuration(for: simulator)
+        configuration.subscribeRetry = ReconnectPolicy(initialDelay: .milliseconds(5), multiplier: 2, maxDelay: .milliseconds(40), jitter: .none, maxAttempts: maxAttempts)
+        return configuration
+    }
+
+    @Test(arguments: [11000, 10300, 10400])
+    func retryableSubscribeErrorIsRetriedWithBackoff(code: Int) async throws {
+        let simulator = try await WS.simulator()
+        let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 5))
+        let log = RetryLog(client)
+        await simulator.inject(.rejectSubscribe(code: code, count: 2))
+        let book = try await client.subscribe(.book("tBTCUSD", precision: .p0, length: 25))
+        #expect(await WS.converge([book], simulator))
+        let channel = try #require(await client.snapshot().channels.first)
+        #expect(channel.subscribeRequests == 3)
+        #expect(channel.phase == "live")
+        #expect(client.environment.integrityCounters.subscribeRetries == 2)
+        #expect(await WS.eventually { log.retries.map(\.attempt) == [1, 2] })
+        #expect(log.retries.allSatisfy { $0.code == code })
+        #expect(log.failures.isEmpty)
+        log.cancel()
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
+    @Test func retryableSubscribeErrorGivesUpAfterMaxAttempts() async throws {
+        let simulator = try await WS.simulator()
+        let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 2))
+        let log = RetryLog(client)
+        let ticker = try await client.subscribe(.ticker("tETHUSD"))
+        #expect(await WS.eventually { ticker.isLive })
+        await simulator.inject(.rejectSubscribe(code: 10300, count: 100))
+        let book = try await client.subscribe(.book("tBTCUSD"))
+        let recorder = WS.Recorder(book)
+        #expect(await WS.eventually { recorder.state.mutex.withLock { $0.failed != nil } })
+        let error = try #require(recorder.state.mutex.withLock { $0.failed })
+        #expect(error.code == 10300)
+        #expect(error.attempts == 3)
+        #expect(error.isRetryable)
+        #expect(log.retries.map(\.attempt) == [1, 2])
+        #expect(await WS.eventually { log.failures.count == 1 })
+        let channels = await client.snapshot().channels
+        #expect(channels.first { $0.channel.isBook }?.phase == "failed")
+        #expect(channels.first { $0.channel.isBook }?.subscribeRequests == 3)
+        // the other subscription on the same connection is untouched
+        #expect(ticker.isLive)
+        await simulator.inject(.clear)
+        recorder.cancel()
+        log.cancel()
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
+    @Test func fatalSubscribeErrorFailsAtOnce() async throws {
+        let simulator = try await WS.simulator()
+        let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 5))
+        let log = RetryLog(client)
+        await simulator.inject(.rejectSubscribe(code: 10001, count: 1))
+        let book = try await client.subscribe(.book("tBTCUSD"))
+        let recorder = WS.Recorder(book)
+        #expect(await WS.eventually { recorder.state.mutex.withLock { $0.failed != nil } })
+        let error = try #require(recorder.state.mutex.withLock { $0.failed })
+        #expect(error.code == 10001)
+        #expect(error.attempts == 1)
+        #expect(!error.isRetryable)
+        #expect(log.retries.isEmpty)
+        #expect(await client.snapshot().channels.first?.subscribeRequests == 1)
+        recorder.cancel()
+        log.cancel()
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
+    @Test func reconnectWhileARetryWaitsSubscribesOnceAndDropsTheTimer() async throws {
+        let simulator = try await WS.simulator()
+        var configuration = WS.configuration(for: simulator)
+        configuration.subscribeRetry = ReconnectPolicy(initialDelay: .milliseconds(400), maxDelay: .seconds(1), jitter: .none, maxAttempts: 3)
+        let client = try WS.client(configuration)
+        let log = RetryLog(client)
+        await simulator.inject(.rejectSubscribe(code: 11000, count: 1))
+        let book = try await client.subscribe(.book("tBTCUSD"))
+        #expect(await WS.eventually { log.retries.count == 1 })
+        // The retry timer (400 ms) is armed; the socket drops and the new one subscribes at once.
+        await simulator.inject(.dropAll)
+        #expect(await WS.converge([book], simulator))
+        #expect(await client.snapshot().channels.first?.subscribeRequests == 2)
+        // Past the old timer's deadline: it must not send a second subscribe on the new socket.
+        try await Task.sleep(for: .milliseconds(600))
+        let channel = try #require(await client.snapshot().channels.first)
+        #expect(channel.subscribeRequests == 2)
+        #expect(channel.phase == "live")
+        #expect(log.failures.isEmpty)
+        log.cancel()
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
+    @Test func retryableErrorsDuringResubscribeAfterDropAreRetried() async throws {
+        let f = try await Fixture.make { $0.subscribeRetry = ReconnectPolicy(initialDelay: .milliseconds(5), maxDelay: .milliseconds(40), maxAttempts: 5) }
+        await f.simulator.inject(.rejectSubscribe(code: 11000, count: 3))
+        await f.simulator.inject(.dropAll)
+        #expect(await WS.eventually { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await f.converged())
+        let channels = await f.client.snapshot().channels
+        // nothing forgotten, nothing subscribed twice: 1 initial + 1 resubscribe + 3 retries in total
+        #expect(channels.map(\.subscribeRequests).reduce(0, +) == 2 * channels.count + 3)
+        #expect(f.client.environment.integrityCounters.subscribeRetries == 3)
+        #expect(f.noDuplicateTrades())
+        await f.tearDown()
+    }
 }
 }
+
+import Synchronization

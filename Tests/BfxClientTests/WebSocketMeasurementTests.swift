@@ -7,7 +7,9 @@ import Testing
 
 /// Opt-in measurements (`BFX_MEASURE=1`): end-to-end book throughput, drop-to-resubscribed time,
 /// memory with 250 book subscriptions. They print their numbers; the assertions only check that
-/// the run was valid (books verified, everything resubscribed), not the targets.
+/// the run was valid (books verified, everything resubscribed), not the targets. These are DEBUG
+/// builds with the simulator in the test process; the release figures that the targets refer to
+/// come from `Benchmarks/ResubscribeLatency` and `Benchmarks/ClientMemory` (docs/websocket.md).
 extension WebSocketIntegrationTests {
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BFX_MEASURE"] != nil))
 struct WebSocketMeasurementTests {

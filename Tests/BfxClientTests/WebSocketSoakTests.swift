@@ -6,11 +6,11 @@ import Testing
 
 /// Random faults every few seconds while the market moves; after every fault the client must
 /// recover with every book equal to the simulator's, and no trade may be delivered twice.
-/// CI runs 20 s; `BFX_SOAK_SECONDS=600` runs the 10-minute soak.
+/// CI runs 60 s (the CI variant); `BFX_SOAK_SECONDS=600` runs the 10-minute soak.
 extension WebSocketIntegrationTests {
 @Suite(.serialized) struct WebSocketSoakTests {
     @Test func randomFaultsNeverLeaveUndetectedDivergence() async throws {
-        let seconds = Int(ProcessInfo.processInfo.environment["BFX_SOAK_SECONDS"] ?? "") ?? 20
+        let seconds = Int(ProcessInfo.processInfo.environment["BFX_SOAK_SECONDS"] ?? "") ?? 60
         let simulator = try await WS.simulator()
         var configuration = WS.configuration(for: simulator, seed: 99)
         configuration.maxSubscriptionsPerConnection = 3
@@ -37,6 +37,11 @@ extension WebSocketIntegrationTests {
             { await $0.inject(.malformedFrame(connection: nil)) },
             { sim in
                 await sim.inject(.refuseConnections(duration: .milliseconds(300)))
+                await sim.inject(.dropAll)
+            },
+            { sim in
+                // retryable errors while every channel resubscribes (default subscribeRetry policy)
+                await sim.inject(.rejectSubscribe(code: 11000, count: 3))
                 await sim.inject(.dropAll)
             },
         ]

@@ -129,7 +129,7 @@ actor FakeConsoleBackend: ConsoleBackend {
     }
 
     func recentNonces(key: String?, limit: Int) async throws -> [ConsoleNonceIssue] {
-        (0..<min(limit, 2)).map { ConsoleNonceIssue(key: "main", nonce: UInt64(1_700_000_000_123_456 - $0), label: "auth/r/wallets", priority: "normal", waitMilliseconds: 0.25, outcome: "ok") }
+        (0..<min(limit, 2)).map { ConsoleNonceIssue(key: "main", nonce: Int64(1_700_000_000_123_456 - $0), label: "auth/r/wallets", priority: "normal", waitMilliseconds: 0.25, outcome: "ok") }
     }
 
     func queues() async throws -> [ConsoleQueue] {

@@ -21,8 +21,8 @@ import BfxConsole
         let result = await harness.run("trades tETHUSD 2")
         let lines = result.out.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 4)
-        #expect(lines[1] == "1000  1700000000000  0.5     30000")
-        #expect(lines[2] == " 999  1699999999000  -0.25   30000")
+        #expect(lines[1] == "1000  1700000000000  buy   0.5     30000")
+        #expect(lines[2] == " 999  1699999999000  sell  0.25    30000")
         #expect((await harness.run("trades tETHUSD 0")).status == 2)
         #expect((await harness.run("trades tETHUSD lots")).status == 2)
     }
@@ -38,9 +38,38 @@ import BfxConsole
             Issue.record("bids/asks missing"); return
         }
         #expect(bids.count == 2 && asks.count == 2)
-        #expect(asks[0]["amount"] == .string("-0.0000007"))
+        #expect(asks[0]["amount"] == .string("0.0000007"))
         #expect(json["checksum_ok"] == .bool(true))
         #expect((await harness.run("book tBTCUSD 999")).status == 2)
+    }
+
+    /// One sign convention for book amounts in every output format: positive on both sides, the
+    /// side given by the column (tables) or the `bids`/`asks` list (JSON). The fake backend hands
+    /// the asks over with the wire's minus sign.
+    @Test func bookAmountsArePositiveInEveryFormat() async throws {
+        for format in [OutputFormat.table, .plain, .json, .ndjson] {
+            let result = await ConsoleHarness(format: format).run("book tBTCUSD 2")
+            #expect(result.status == 0)
+            #expect(result.out.contains("0.0000007"), "\(format): \(result.out)")
+            #expect(!result.out.contains("-0.0000007"), "\(format) shows a negative ask amount: \(result.out)")
+        }
+        #expect(ConsoleBookLevel(price: "1", count: 1, amount: "-2.5").amount == "2.5")
+        #expect(ConsoleBookLevel(price: "1", count: 1, amount: "2.5").amount == "2.5")
+    }
+
+    /// Trades and orders follow the same convention: a `side` column and a positive amount (the
+    /// fake backend hands over the wire's signed amounts).
+    @Test func tradesAndOrdersHaveSideAndPositiveAmount() async throws {
+        let harness = ConsoleHarness()
+        guard case .array(let trades) = try await harness.json("trades tBTCUSD 3") else { Issue.record("no array"); return }
+        #expect(trades.map { $0["side"] } == [.string("buy"), .string("sell"), .string("buy")])
+        #expect(trades[1]["amount"] == .string("0.25"))
+        let table = await harness.run("trades tBTCUSD 3")
+        #expect(table.out.contains("SIDE") && !table.out.contains("-0.25"), "\(table.out)")
+        let sell = ConsoleOrder(id: 1, symbol: "tBTCUSD", type: "EXCHANGE LIMIT", amount: "-0.5", amountOrig: "-1", status: "ACTIVE")
+        #expect(sell.side == "sell" && sell.amount == "0.5" && sell.amountOrig == "1")
+        let filled = ConsoleOrder(id: 2, symbol: "tBTCUSD", type: "EXCHANGE LIMIT", amount: "0", amountOrig: "-1", status: "EXECUTED")
+        #expect(filled.side == "sell")
     }
 
     @Test func candlesByKeyOrSymbolAndTimeframe() async throws {
@@ -63,7 +92,8 @@ import BfxConsole
         let orders = try await harness.json("orders")
         #expect(orders == .array([.fields([
             JSONObject.Member("id", .decimal("55")), JSONObject.Member("cid", .decimal("7")), JSONObject.Member("symbol", "tBTCUSD"),
-            JSONObject.Member("type", "EXCHANGE LIMIT"), JSONObject.Member("amount", "0.1"), JSONObject.Member("amount_orig", "0.1"),
+            JSONObject.Member("type", "EXCHANGE LIMIT"), JSONObject.Member("side", "buy"), JSONObject.Member("amount", "0.1"),
+            JSONObject.Member("amount_orig", "0.1"),
             JSONObject.Member("price", "29000"), JSONObject.Member("status", "ACTIVE"),
         ])]))
         let positions = await harness.run("positions")

@@ -3,15 +3,15 @@ import Testing
 @testable import BfxNonce
 
 @Suite struct FileNonceStoreTests {
-    let start: UInt64 = 1_700_000_000_000_000
+    let start: Int64 = 1_700_000_000_000_000
 
     @Test func restartWithClockSteppedBackNeverReuses() async throws {
         let dir = temporaryDirectory("restart")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let store = FileNonceStore(directory: dir, reservationBlockMicros: 5_000)
         let first = NonceManager(clock: clock, defaultStore: store)
-        var issued: [UInt64] = []
+        var issued: [Int64] = []
         for _ in 0..<10 { issued.append(try await first.nextNonce(for: "main")) }
         await first.shutdown()
         let onDisk = FileNonceStore.inspect(path: store.path(for: "main"))
@@ -20,7 +20,7 @@ import Testing
         #expect(onDisk.lockHeld == false)
 
         // "Restart" with the wall clock an hour in the past.
-        clock.setWall(micros: start - 3_600_000_000)
+        clock.setWall(micros: UInt64(start - 3_600_000_000))
         let second = NonceManager(clock: clock, defaultStore: FileNonceStore(directory: dir, reservationBlockMicros: 5_000))
         let next = try await second.nextNonce(for: "main")
         #expect(next > (onDisk.reservedUpTo ?? .max))  // starts above the durable reservation
@@ -30,7 +30,7 @@ import Testing
     @Test func reservationIsWrittenAheadInBlocks() async throws {
         let dir = temporaryDirectory("blocks")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let store = FileNonceStore(directory: dir, reservationBlockMicros: 1_000)
         let manager = NonceManager(clock: clock, defaultStore: store)
         _ = try await manager.nextNonce(for: "main")
@@ -51,7 +51,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let a = NonceManager(defaultStore: FileNonceStore(directory: dir))
         let b = NonceManager(defaultStore: FileNonceStore(directory: dir))
-        let wire = Recorder<UInt64>()
+        let wire = Recorder<Int64>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (m, tag) in [(a, "a"), (b, "b")] {
                 for t in 0..<4 {
@@ -80,7 +80,7 @@ import Testing
         let path = store.path(for: "main")
         // A child process that takes the flock, records a nonce far in the future as issued
         // (as a crashed issuer would have), signals readiness and hangs "mid-send".
-        let claimed: UInt64 = 1_900_000_000_000_000
+        let claimed: Int64 = 1_900_000_000_000_000
         let record = FileNonceRecord(last: claimed, reserved: claimed, holder: "pid child test").encoded()
         let recordText = String(decoding: record.dropLast(), as: UTF8.self)
         let ready = dir + "/ready"

@@ -16,7 +16,7 @@ import Testing
         let count = Self.enabled ? 2_000_000 : 10_000
         let manager = NonceManager()
         let start = ContinuousClock.now
-        var last: UInt64 = 0
+        var last: Int64 = 0
         for _ in 0..<count {
             let n = try await manager.nextNonce(for: "bench")
             if n <= last { Issue.record("not increasing"); return }

@@ -3,26 +3,26 @@ import Testing
 @testable import BfxNonce
 
 @Suite struct NonceManagerTests {
-    let start: UInt64 = 1_700_000_000_000_000
+    let start: Int64 = 1_700_000_000_000_000
 
     @Test func noncesAreStrictlyIncreasingAcrossBackwardClockSteps() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let a = try await manager.nextNonce(for: "k")
         #expect(a == start)
         let b = try await manager.nextNonce(for: "k")
         #expect(b == start + 1)
-        clock.setWall(micros: start - 60_000_000)  // NTP step back one minute
+        clock.setWall(micros: UInt64(start - 60_000_000))  // NTP step back one minute
         let c = try await manager.nextNonce(for: "k")
         #expect(c == start + 2)
-        clock.setWall(micros: start + 5_000_000)
+        clock.setWall(micros: UInt64(start + 5_000_000))
         #expect(try await manager.nextNonce(for: "k") == start + 5_000_000)
         // Keys are independent.
         #expect(try await manager.nextNonce(for: "other") == start + 5_000_000)
     }
 
     @Test func ceilingIsATypedError() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         try await manager.raiseFloor(key: "k", to: NonceSequence.maximum - 1)
         #expect(try await manager.nextNonce(for: "k") == NonceSequence.maximum)
@@ -38,10 +38,10 @@ import Testing
     }
 
     @Test func priorityOrderWhenTheKeyIsBusy() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(agingStep: nil), clock: clock)
         let gate = Gate()
-        let order = Recorder<(String, UInt64)>()
+        let order = Recorder<(String, Int64)>()
         let blocker = Task {
             try await manager.perform(key: "k", priority: .low, label: "blocker") { nonce in
                 await gate.wait()
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func agingLetsLowPriorityOvertakeFreshHighPriority() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(agingStep: .milliseconds(100)), clock: clock)
         let gate = Gate()
         let order = Recorder<String>()
@@ -87,12 +87,12 @@ import Testing
     }
 
     @Test func cancellationRemovesAQueuedCallWithoutConsumingANonce() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { n in await gate.wait(); return n } }
         try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
-        let ran = Recorder<UInt64>()
+        let ran = Recorder<Int64>()
         let victim = Task { try await manager.perform(key: "k", label: "victim") { n in ran.append(n) } }
         try await eventually("victim queued") { await queued(manager, "k") == 1 }
         victim.cancel()
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func deadlineExpiryRemovesAQueuedCallWithoutConsumingANonce() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { n in await gate.wait(); return n } }
@@ -156,9 +156,9 @@ import Testing
     }
 
     @Test func nonceTooSmallRaisesTheFloorAndRetriesOnce() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
-        let seen = Recorder<UInt64>()
+        let seen = Recorder<Int64>()
         let serverLast = start + 10_000_000
         let result = try await manager.perform(key: "k", priority: .high, label: "order/submit") { nonce -> String in
             seen.append(nonce)
@@ -189,7 +189,7 @@ import Testing
     @Test func otherFailuresAreClassifiedAndNotRetried() async throws {
         let manager = NonceManager(clock: ManualNonceClock())
         for failure in [SignedCallFailure.fatal, .rateLimited(retryAfter: .seconds(60)), .retryable] {
-            let calls = Recorder<UInt64>()
+            let calls = Recorder<Int64>()
             await #expect(throws: FakeServerError.self) {
                 try await manager.perform(key: "k", label: failure.name) { n in
                     calls.append(n)
@@ -206,7 +206,7 @@ import Testing
     func concurrentCallersNeverOverlapOrReorder() async throws {
         let manager = NonceManager()  // real clock
         let overlap = OverlapProbe()
-        let order = Recorder<UInt64>()
+        let order = Recorder<Int64>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for t in 0..<64 {
                 group.addTask {
@@ -230,13 +230,13 @@ import Testing
     }
 
     @Test func clockSkewWarningFiresOncePerEpisode() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
-        manager.recordServerTime(millis: start / 1_000 + 5_000)
-        manager.recordServerTime(millis: start / 1_000 + 6_000)
+        manager.recordServerTime(millis: UInt64(start / 1_000 + 5_000))
+        manager.recordServerTime(millis: UInt64(start / 1_000 + 6_000))
         #expect(manager.clockSkewMicros == 6_000_000)
-        manager.recordServerTime(millis: start / 1_000)
-        manager.recordServerTime(millis: start / 1_000 - 3_000)
+        manager.recordServerTime(millis: UInt64(start / 1_000))
+        manager.recordServerTime(millis: UInt64(start / 1_000 - 3_000))
         await manager.shutdown()
         var got: [NonceWarning] = []
         for await w in manager.warnings { got.append(w) }
@@ -245,7 +245,7 @@ import Testing
     }
 
     @Test func snapshotReportsHistoryWithoutSecrets() async throws {
-        let clock = ManualNonceClock(wallMicros: start)
+        let clock = ManualNonceClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(historyCapacity: 3), clock: clock)
         let key = KeyFingerprint.of(apiKey: "very-secret-key")
         for i in 0..<5 { _ = try await manager.perform(key: key, priority: .low, label: "read-\(i)") { $0 } }
@@ -266,7 +266,7 @@ import Testing
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { _ in await gate.wait() } }
         try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
-        var queued: [Task<UInt64, any Error>] = []
+        var queued: [Task<Int64, any Error>] = []
         for i in 0..<4 {
             queued.append(Task { try await manager.perform(key: "k", label: "q\(i)") { $0 } })
             try await eventually("\(i + 1) queued") { await BfxNonceTests.queued(manager, "k") == i + 1 }

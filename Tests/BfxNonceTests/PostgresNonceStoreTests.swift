@@ -9,7 +9,7 @@ import Testing
         let key = "pgtest-\(getpid())-\(UInt32.random(in: 0..<UInt32.max))"
         let a = NonceManager(defaultStore: try PostgresNonceStore(url: url))
         let b = NonceManager(defaultStore: try PostgresNonceStore(url: url))
-        let wire = Recorder<UInt64>()
+        let wire = Recorder<Int64>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (m, tag) in [(a, "a"), (b, "b")] {
                 for t in 0..<3 {

@@ -73,6 +73,10 @@ import Testing
         #expect(snapshot.channels.count == 3)
         #expect(snapshot.status.phase == .running)
         #expect(!snapshot.nonces.isEmpty)
+        // One amount convention in /api/state: positive amounts, side explicit (bids/asks, side).
+        #expect(snapshot.books.allSatisfy { $0.asks.allSatisfy { !$0.amount.hasPrefix("-") } && $0.bids.allSatisfy { !$0.amount.hasPrefix("-") } })
+        #expect(snapshot.trades.allSatisfy { $0.amount >= 0 && ["buy", "sell"].contains($0.side) })
+        #expect(!stateJSON.contains(#""amount":-"#) && !stateJSON.contains(#""amount" : -"#) && !stateJSON.contains(#""amount":"-"#))
 
         // Actions: REST through the nonce queue, subscribe/unsubscribe, fault injection → alert.
         let wallets = try await runtime.restCall(path: "auth/r/wallets", body: "{}")

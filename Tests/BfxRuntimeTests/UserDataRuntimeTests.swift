@@ -5,15 +5,28 @@ import Testing
 
 /// `connections[].key` starts a user-data stream (embedded simulator on loopback, demo key).
 @Suite(.serialized) struct UserDataRuntimeTests {
-    static let yaml = """
-    endpoint: simulator
-    keys: [{name: demo}]
-    connections:
-      - {name: account, key: demo}
-    metrics: {enabled: false}
-    simulator: {seed: 5, rate: 5}
-    shutdown: {drain_timeout: 1s}
-    """
+    /// A runtime on its embedded simulator with the key `demo`; `connections` is the YAML list
+    /// of connection groups (nil: none, so no user-data stream).
+    static func simulatorYAML(connections: String? = "[{name: account, key: demo}]", seed: Int = 5) -> String {
+        """
+        endpoint: simulator
+        keys: [{name: demo}]
+        \(connections.map { "connections: \($0)" } ?? "")
+        metrics: {enabled: false}
+        simulator: {seed: \(seed), rate: 5}
+        shutdown: {drain_timeout: 1s}
+        """
+    }
+
+    static let yaml = simulatorYAML()
+
+    /// Starts a runtime whose simulator other runtimes point at; returns it with its URLs.
+    static func startHost(seed: Int) async throws -> (host: Runtime, ws: String, rest: String) {
+        let host = try makeRuntime(simulatorYAML(connections: nil, seed: seed))
+        try await host.start()
+        let status = await host.status()
+        return (host, try #require(status.wsURL), try #require(status.restURL))
+    }
 
     static func makeRuntime(_ yaml: String = yaml, environment: [String: String] = [:]) throws -> Runtime {
         let loaded = try ConfigLoader.load(yaml: yaml, file: "ud.yaml", environment: environment)
@@ -124,13 +137,7 @@ import Testing
     }
 
     @Test func rawFramesWithoutAUserDataStreamExplainTheConfiguration() async throws {
-        let runtime = try Self.makeRuntime("""
-        endpoint: simulator
-        keys: [{name: demo}]
-        metrics: {enabled: false}
-        simulator: {seed: 5, rate: 5}
-        shutdown: {drain_timeout: 1s}
-        """)
+        let runtime = try Self.makeRuntime(Self.simulatorYAML(connections: nil))
         try await runtime.start()
         do {
             try await runtime.sendRawFrame(#"{"event":"ping"}"#)
@@ -142,13 +149,7 @@ import Testing
     }
 
     @Test func withoutAUserDataConnectionQueriesAndOrdersUseSignedREST() async throws {
-        let runtime = try Self.makeRuntime("""
-        endpoint: simulator
-        keys: [{name: demo}]
-        metrics: {enabled: false}
-        simulator: {seed: 5, rate: 5}
-        shutdown: {drain_timeout: 1s}
-        """)
+        let runtime = try Self.makeRuntime(Self.simulatorYAML(connections: nil))
         try await runtime.start()
         #expect(await runtime.userDataStreams().isEmpty)
         let before = await runtime.nonceStats().first?.issued ?? 0
@@ -161,15 +162,7 @@ import Testing
 
     @Test func aRejectedKeyFailsStartWithAuthFailed() async throws {
         // A second runtime points at the first one's simulator with a key that simulator does not know.
-        let host = try Self.makeRuntime("""
-        endpoint: simulator
-        keys: [{name: demo}]
-        metrics: {enabled: false}
-        simulator: {seed: 5, rate: 5}
-        """)
-        try await host.start()
-        let status = await host.status()
-        let ws = try #require(status.wsURL), rest = try #require(status.restURL)
+        let (host, ws, rest) = try await Self.startHost(seed: 5)
         let env = ["BAD_KEY": "not-a-key-known-here", "BAD_SECRET": "wrong-secret"]
         let runtime = try Self.makeRuntime("""
         endpoint: {ws_public: "\(ws)", ws_auth: "\(ws)", rest_public: "\(rest)"}
@@ -189,15 +182,7 @@ import Testing
     }
 
     @Test func headlessRunExitsThreeWhenTheUserDataKeyIsRejected() async throws {
-        let host = try Self.makeRuntime("""
-        endpoint: simulator
-        keys: [{name: demo}]
-        metrics: {enabled: false}
-        simulator: {seed: 6, rate: 5}
-        """)
-        try await host.start()
-        let status = await host.status()
-        let ws = try #require(status.wsURL), rest = try #require(status.restURL)
+        let (host, ws, rest) = try await Self.startHost(seed: 6)
         // RuntimeHost reads the process environment; these names are used by this test only.
         setenv("BFXRUN_TEST_REJECTED_KEY", "unknown-to-this-simulator", 1)
         setenv("BFXRUN_TEST_REJECTED_SECRET", "wrong", 1)
@@ -216,6 +201,52 @@ import Testing
         let code = await RuntimeHost.run(options) { _ in }
         #expect(code == RuntimeExitCode.authFatal)
         await host.stop()
+    }
+
+    @Test func sharedUserDataRunsAccountAndChannelsOnOneConnection() async throws {
+        let runtime = try Self.makeRuntime(Self.simulatorYAML(connections: """
+            [{name: account, key: demo, user_data: shared, channels: [{channel: ticker, symbol: tBTCUSD}, {channel: book, symbol: tBTCUSD}]}]
+            """))
+        try await runtime.start()
+        #expect(await runtime.userDataStreams().first?.phase == "ready")
+        let subscribed = await TestSupport.eventually(timeout: .seconds(10)) {
+            let channels = await runtime.channels()
+            return channels.count == 2 && channels.allSatisfy { $0.chanId != nil }
+        }
+        #expect(subscribed)
+        // One physical socket for both, at the client and at the simulator.
+        #expect(await runtime.status().connections == 1)
+        let simulatorStats = await runtime.simulator?.stats()
+        #expect(simulatorStats?.connections == 1)
+        let used = Set(await runtime.channels().compactMap(\.connection))
+        #expect(used.count == 1)
+        let result = try await runtime.submitOrder(OrderRequest(type: "EXCHANGE LIMIT", symbol: "tBTCUSD", amount: "0.01", price: "1000", cid: 4_242_002))
+        #expect(result.contains("Submitted via WebSocket"))
+        let placed = try #require(try Self.orderID(fromNotification: result))
+        #expect(try await runtime.cancelOrder(id: placed).contains("Cancelled via WebSocket"))
+        await runtime.stop()
+    }
+
+    @Test func userDataKeyIsValidated() throws {
+        let cases: [(String, String)] = [
+            ("keys: [{name: k}]\nconnections: [{name: a, user_data: shared}]", "applies only to a connection with a key"),
+            ("keys: [{name: k}]\nconnections: [{name: a, key: k, user_data: share}]", "not allowed"),
+            ("keys: [{name: k}]\nconnections: [{name: a, key: k, user_data: shared}, {name: b, key: k}]", "user_data shared and separate"),
+        ]
+        for (yaml, message) in cases {
+            do {
+                _ = try ConfigLoader.load(yaml: yaml, file: "ud.yaml", environment: [:])
+                Issue.record("accepted: \(yaml)")
+            } catch {
+                let issue = error.issues.first { $0.path.hasSuffix("user_data") }
+                #expect(issue?.message.contains(message) == true, "\(error.issues.map(\.message))")
+            }
+        }
+        let loaded = try ConfigLoader.load(yaml: "keys: [{name: k}]\nconnections: [{name: a, key: k, user_data: shared}]",
+                                           file: "ud.yaml", environment: [:])
+        #expect(loaded.config.connections.first?.userData == .shared)
+        #expect(try ConfigLoader.load(yaml: "keys: [{name: k}]\nconnections: [{name: a, key: k}]", file: "ud.yaml", environment: [:])
+            .config.connections.first?.userData == .separate)
     }
 
     static func orderID(fromNotification text: String) throws -> Int64? {

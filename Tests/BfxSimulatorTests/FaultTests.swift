@@ -109,15 +109,88 @@ struct FaultTests {
 
     @Test func refuseConnections() async throws {
         try await withSimulator { sim in
+            let established = try await TestWS.open(sim)
             await sim.inject(.refuseConnections(duration: .seconds(30)))
+            // refused below HTTP: the socket is closed before a single byte (no 503, no upgrade)
             let ws = TestWS(url: sim.wsURL)
             try await ws.expectClosed()
             #expect(ws.all.isEmpty)
-            #expect(await sim.stats().connectionsRefused >= 1)
+            await #expect(throws: (any Error).self) { _ = try await TestHTTP.request("\(sim.restURL)/platform/status") }
+            let refused = await eventually { await sim.stats().connectionsRefused >= 2 }
+            #expect(refused)
+            #expect(await sim.stats().connectionsAccepted == 1)
+            // a connection opened before the fault is unaffected
+            established.send(#"{"event":"ping","cid":7}"#)
+            try await established.expect("pong on established connection") { $0["cid"]?.int == 7 }
             await sim.inject(.clear)
             let ok = try await TestWS.open(sim)
             await ok.close()
+            await established.close()
         }
+    }
+
+    @Test func refuseConnectionsEndsByItself() async throws {
+        try await withSimulator { sim in
+            await sim.inject(.refuseConnections(duration: .milliseconds(300)))
+            let ws = TestWS(url: sim.wsURL)
+            try await ws.expectClosed()
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(10))
+            var accepted = false
+            // bounded: one attempt every 50 ms until the refusal window has passed
+            while !accepted, clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                let attempt = TestWS(url: sim.wsURL)
+                for _ in 0..<400 where !attempt.isClosed && attempt.all.isEmpty {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                accepted = !attempt.all.isEmpty
+                await attempt.close()
+            }
+            #expect(accepted)
+        }
+    }
+
+    @Test func rejectSubscribeAnswersTheNextSubscribesWithTheCode() async throws {
+        try await withSimulator { sim in
+            let fault = try await TestHTTP.request("\(sim.controlURL)/fault", method: .POST, body: #"{"fault":"rejectSubscribe","code":11000,"count":2}"#)
+            #expect(fault.status == 200)
+            let ws = try await TestWS.open(sim)
+            for attempt in 1...2 {
+                ws.send(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD","subId":42}"#)
+                let error = try await ws.expect("rejection \(attempt)") { $0["event"]?.string == "error" }
+                #expect(error["code"]?.int == 11000)
+                #expect(error["subId"]?.int == 42)
+                #expect(error["channel"]?.string == "ticker")
+            }
+            let chan = try await ws.subscribe(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD","subId":42}"#)
+            #expect(chan > 0)
+            #expect(await sim.stats().faultsInjected["rejectSubscribe"] == 1)
+            // clear drops pending rejections
+            await sim.inject(.rejectSubscribe(code: 10300, count: 5))
+            await sim.inject(.clear)
+            _ = try await ws.subscribe(#"{"event":"subscribe","channel":"trades","symbol":"tBTCUSD","subId":43}"#)
+            await ws.close()
+        }
+    }
+
+    @Test func rejectSubscribeParsing() throws {
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe","code":10400,"count":3}"#).object)) == .rejectSubscribe(code: 10400, count: 3))
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe"}"#).object)) == .rejectSubscribe(code: 10300, count: 1))
+        #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe","code":-1}"#).object)) }
+        #expect(SimulatorFault.names.contains("rejectSubscribe"))
+        let scenario = try SimulatorScenario(json: #"{"seed":1,"steps":[{"at":0.1,"fault":"rejectSubscribe","code":11000,"count":2}],"random":{"count":3,"within":1,"faults":["rejectSubscribe"]}}"#)
+        #expect(scenario.steps.count == 4)
+        #expect(scenario.steps.contains { $0.fault == .rejectSubscribe(code: 11000, count: 2) })
+    }
+
+    /// Polls `condition` (bounded: 5 s, 5 ms steps).
+    private func eventually(_ condition: () async -> Bool) async -> Bool {
+        for _ in 0..<1_000 {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return await condition()
     }
 
     @Test func scenarioRunsSeededSchedule() async throws {

@@ -19,10 +19,11 @@ import os
 import resource
 import socket
 import sys
+import threading
 import time
 import zlib
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 # --------------------------------------------------------------------------------------------
@@ -325,3 +326,109 @@ class Window:
             "rss_mb": round(cur, 1),
             "peak_rss_mb": round(peak, 1),
         }
+
+
+def classify_error(text: str) -> str:
+    """Outcome kind of a failed signed call from the library's exception text: ``nonce`` (10114,
+    ccxt ``InvalidNonce``), ``rate_limit`` (ERR_RATE_LIMIT/11010, ccxt ``RateLimitExceeded`` or
+    ``DDoSProtection``) or ``other``."""
+    if "10114" in text or "nonce" in text.lower():
+        return "nonce"
+    if "RATE" in text.upper() or "11010" in text or "DDoS" in text:
+        return "rate_limit"
+    return "other"
+
+
+class RestTally:
+    """Outcomes, latencies and the first error texts of the signed-REST mode. Thread-safe, so a
+    synchronous library can record from a thread pool; asyncio peers simply never contend."""
+
+    def __init__(self) -> None:
+        self.outcomes: Dict[str, int] = {}
+        self.latencies: List[float] = []
+        self.errors: List[str] = []
+        self._lock = threading.Lock()
+
+    def record(self, started: float, error: Optional[BaseException] = None) -> None:
+        """One call that began at ``time.perf_counter()`` value ``started``; ``error`` if it raised."""
+        ms = (time.perf_counter() - started) * 1000.0
+        kind = "ok"
+        text = ""
+        if error is not None:
+            text = f"{type(error).__name__}: {error}"
+            kind = classify_error(text)
+        with self._lock:
+            self.outcomes[kind] = self.outcomes.get(kind, 0) + 1
+            self.latencies.append(ms)
+            if error is not None and len(self.errors) < 10:
+                self.errors.append(text[:200])
+
+    def result(self, args, wall: float, cpu: float) -> Dict[str, Any]:  # type: ignore[no-untyped-def]
+        """The ``result`` fields of the rest mode (schema in ADR 0016)."""
+        cur, peak = rss_mb()
+        return {
+            "calls": args.rest_calls,
+            "concurrency": args.concurrency,
+            "window_s": round(wall, 3),
+            "calls_per_s": round(args.rest_calls / wall, 1),
+            "cpu_s": round(cpu, 3),
+            "outcomes": self.outcomes,
+            "nonce_errors": self.outcomes.get("nonce", 0),
+            "latency_ms": percentiles(self.latencies),
+            "rss_mb": round(cur, 1),
+            "peak_rss_mb": round(peak, 1),
+            "errors": self.errors,
+        }
+
+
+def peer_main(description: Optional[str], client: str, version: Callable[[], str],
+              run: Callable[[Any], Dict[str, Any]]) -> int:
+    """Entry point of a Python peer: parse the shared options, refuse non-loopback URLs, install
+    the loopback guard, ``run(args)`` and print the ``result`` line."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    base_args(parser)
+    args = parser.parse_args()
+    require_loopback(args.ws)
+    require_loopback(args.rest)
+    install_loopback_guard()
+    started = time.time()
+    result = run(args)
+    emit({"type": "result", "client": client, "version": version(), "mode": args.mode,
+          "python": sys.version.split()[0], "started": started, **result})
+    return 0
+
+
+async def wait_ready(gens: "Generations", timeout: float, done: Callable[[], bool] = lambda: False) -> bool:
+    """Polls (every 20 ms, at most ``timeout`` seconds) until the first ``ready`` was reported or
+    ``done()`` says the client task ended; returns whether it became ready."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while gens.reported < 1 and time.monotonic() < deadline and not done():
+        await asyncio.sleep(0.02)
+    return gens.reported >= 1
+
+
+async def run_window(args, window: "Window", stop) -> None:  # type: ignore[no-untyped-def]
+    """The measured phase of the stream and drill modes. Drill: measure until ``stop`` is set (the
+    orchestrator triggers drops and reads ``ready`` lines). Otherwise: ``warmup`` seconds excluded,
+    then ``duration`` measured seconds; a set ``stop`` (SIGTERM/SIGINT) ends either early."""
+    import asyncio
+
+    if args.mode == "drill":
+        window.start()
+        await stop.wait()
+        window.stop()
+        return
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=args.warmup)
+    except asyncio.TimeoutError:
+        pass
+    window.start()
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=args.duration)
+    except asyncio.TimeoutError:
+        pass
+    window.stop()

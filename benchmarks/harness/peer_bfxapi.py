@@ -12,23 +12,22 @@ import argparse
 import asyncio
 import signal
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Tuple
 
 from common import (
     Generations,
+    RestTally,
     StreamCounters,
     UserBook,
     Window,
-    base_args,
-    emit,
-    install_loopback_guard,
+    cpu_seconds,
     now_ms,
-    percentiles,
+    peer_main,
     require_loopback,
-    rss_mb,
+    run_window,
+    wait_ready,
 )
 
 CLIENT = "bitfinex-api-py"
@@ -126,27 +125,9 @@ def run_stream(args: argparse.Namespace) -> Dict[str, Any]:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         runner = asyncio.create_task(wss.start())
-        deadline = time.monotonic() + args.ready_timeout
-        while gens.reported < 1 and time.monotonic() < deadline and not runner.done():
-            await asyncio.sleep(0.02)
-        if gens.reported < 1:
+        if not await wait_ready(gens, args.ready_timeout, runner.done):
             c.error("not ready within ready-timeout" + (f": {runner.exception()!r}" if runner.done() else ""))
-        if args.mode == "drill":
-            # run until the orchestrator stops us; it triggers drops and reads `ready` lines
-            window.start()
-            await stop.wait()
-            window.stop()
-        else:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=args.warmup)
-            except asyncio.TimeoutError:
-                pass
-            window.start()
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=args.duration)
-            except asyncio.TimeoutError:
-                pass
-            window.stop()
+        await run_window(args, window, stop)
         if runner.done() and runner.exception() is not None:
             c.error(f"client task ended: {runner.exception()!r}")
         runner.cancel()
@@ -176,64 +157,23 @@ def run_rest(args: argparse.Namespace) -> Dict[str, Any]:
         rest_host=require_loopback(args.rest + "/v2"),
         wss_host=require_loopback(args.ws),
     )
-    outcomes: Dict[str, int] = {}
-    latencies: List[float] = []
-    lock = threading.Lock()
-    errors: List[str] = []
+    tally = RestTally()
 
     def one(_: int) -> None:
         t = time.perf_counter()
-        kind = "ok"
         try:
             client.rest.auth.get_wallets()
         except Exception as e:  # classify whatever the library raises
-            text = f"{type(e).__name__}: {e}"
-            kind = "nonce" if ("10114" in text or "nonce" in text.lower()) else (
-                "rate_limit" if "RATE" in text.upper() or "11010" in text else "other")
-            with lock:
-                if len(errors) < 10:
-                    errors.append(text[:200])
-        dt = (time.perf_counter() - t) * 1000.0
-        with lock:
-            outcomes[kind] = outcomes.get(kind, 0) + 1
-            latencies.append(dt)
+            tally.record(t, e)
+            return
+        tally.record(t)
 
     # the library is synchronous (requests): concurrency means threads sharing one Client
-    from common import cpu_seconds
-
     cpu0, t0 = cpu_seconds(), time.monotonic()
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         list(pool.map(one, range(args.rest_calls)))
-    wall, cpu = time.monotonic() - t0, cpu_seconds() - cpu0
-    cur, peak = rss_mb()
-    return {
-        "calls": args.rest_calls,
-        "concurrency": args.concurrency,
-        "window_s": round(wall, 3),
-        "calls_per_s": round(args.rest_calls / wall, 1),
-        "cpu_s": round(cpu, 3),
-        "outcomes": outcomes,
-        "nonce_errors": outcomes.get("nonce", 0),
-        "latency_ms": percentiles(latencies),
-        "rss_mb": round(cur, 1),
-        "peak_rss_mb": round(peak, 1),
-        "errors": errors,
-    }
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    base_args(parser)
-    args = parser.parse_args()
-    require_loopback(args.ws)
-    require_loopback(args.rest)
-    install_loopback_guard()
-    started = time.time()
-    result = run_rest(args) if args.mode == "rest" else run_stream(args)
-    emit({"type": "result", "client": CLIENT, "version": version(), "mode": args.mode,
-          "python": sys.version.split()[0], "started": started, **result})
-    return 0
+    return tally.result(args, time.monotonic() - t0, cpu_seconds() - cpu0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(peer_main(__doc__, CLIENT, version, lambda a: run_rest(a) if a.mode == "rest" else run_stream(a)))

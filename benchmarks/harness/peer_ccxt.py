@@ -19,16 +19,15 @@ from typing import Any, Dict, List, Tuple
 
 from common import (
     Generations,
+    RestTally,
     StreamCounters,
     Window,
-    base_args,
     cpu_seconds,
-    emit,
-    install_loopback_guard,
     now_ms,
-    percentiles,
+    peer_main,
     require_loopback,
-    rss_mb,
+    run_window,
+    wait_ready,
 )
 
 CLIENT = "ccxt"
@@ -151,26 +150,9 @@ async def stream(args: argparse.Namespace) -> Dict[str, Any]:
         tasks += [asyncio.create_task(loop_forever(book, u)),
                   asyncio.create_task(loop_forever(trades, u)),
                   asyncio.create_task(loop_forever(ticker, u))]
-    deadline = time.monotonic() + args.ready_timeout
-    while gens.reported < 1 and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
-    if gens.reported < 1:
+    if not await wait_ready(gens, args.ready_timeout):
         c.error("not ready within ready-timeout")
-    if args.mode == "drill":
-        window.start()
-        await stop.wait()
-        window.stop()
-    else:
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=args.warmup)
-        except asyncio.TimeoutError:
-            pass
-        window.start()
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=args.duration)
-        except asyncio.TimeoutError:
-            pass
-        window.stop()
+    await run_window(args, window, stop)
     stop.set()
     for t in tasks:
         t.cancel()
@@ -193,59 +175,25 @@ async def stream(args: argparse.Namespace) -> Dict[str, Any]:
 async def rest(args: argparse.Namespace) -> Dict[str, Any]:
     c = StreamCounters()
     ex = make_exchange(args, c, Generations([]))
-    outcomes: Dict[str, int] = {}
-    latencies: List[float] = []
-    errors: List[str] = []
+    tally = RestTally()
     sem = asyncio.Semaphore(args.concurrency)
 
     async def one() -> None:
         async with sem:
             t = time.perf_counter()
-            kind = "ok"
             try:
                 await ex.fetch_balance()
-            except Exception as e:
-                text = f"{type(e).__name__}: {e}"
-                kind = "nonce" if ("InvalidNonce" in text or "10114" in text or "nonce" in text.lower()) else (
-                    "rate_limit" if ("RateLimit" in text or "DDoS" in text or "RATE" in text.upper()) else "other")
-                if len(errors) < 10:
-                    errors.append(text[:200])
-            latencies.append((time.perf_counter() - t) * 1000.0)
-            outcomes[kind] = outcomes.get(kind, 0) + 1
+            except Exception as e:  # classify whatever the library raises
+                tally.record(t, e)
+                return
+            tally.record(t)
 
     cpu0, t0 = cpu_seconds(), time.monotonic()
     await asyncio.gather(*[one() for _ in range(args.rest_calls)])
     wall, cpu = time.monotonic() - t0, cpu_seconds() - cpu0
     await ex.close()
-    cur, peak = rss_mb()
-    return {
-        "calls": args.rest_calls,
-        "concurrency": args.concurrency,
-        "window_s": round(wall, 3),
-        "calls_per_s": round(args.rest_calls / wall, 1),
-        "cpu_s": round(cpu, 3),
-        "outcomes": outcomes,
-        "nonce_errors": outcomes.get("nonce", 0),
-        "latency_ms": percentiles(latencies),
-        "rss_mb": round(cur, 1),
-        "peak_rss_mb": round(peak, 1),
-        "errors": errors,
-    }
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    base_args(parser)
-    args = parser.parse_args()
-    require_loopback(args.ws)
-    require_loopback(args.rest)
-    install_loopback_guard()
-    started = time.time()
-    result = asyncio.run(rest(args) if args.mode == "rest" else stream(args))
-    emit({"type": "result", "client": CLIENT, "version": version(), "mode": args.mode,
-          "python": sys.version.split()[0], "started": started, **result})
-    return 0
+    return tally.result(args, wall, cpu)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(peer_main(__doc__, CLIENT, version, lambda a: asyncio.run(rest(a) if a.mode == "rest" else stream(a))))

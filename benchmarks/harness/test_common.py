@@ -102,5 +102,34 @@ class PercentileTests(unittest.TestCase):
         self.assertEqual(percentiles([])["n"], 0)
 
 
+class RestTallyTests(unittest.TestCase):
+    """The signed-REST bookkeeping shared by both Python peers (one classification rule)."""
+
+    def test_classification(self) -> None:
+        from common import classify_error
+
+        self.assertEqual(classify_error('InvalidNonce: bitfinex ["error",10114,"nonce: small"]'), "nonce")
+        self.assertEqual(classify_error("BfxRestException: 10114"), "nonce")
+        self.assertEqual(classify_error("RateLimitExceeded: ERR_RATE_LIMIT"), "rate_limit")
+        self.assertEqual(classify_error("DDoSProtection: 11010"), "rate_limit")
+        self.assertEqual(classify_error("ConnectionError: refused"), "other")
+
+    def test_result_counts_outcomes_and_keeps_ten_errors(self) -> None:
+        import argparse
+        import time
+
+        from common import RestTally
+
+        tally = RestTally()
+        for i in range(12):
+            tally.record(time.perf_counter(), RuntimeError("nonce: small") if i % 2 else None)
+        result = tally.result(argparse.Namespace(rest_calls=12, concurrency=2), wall=2.0, cpu=0.5)
+        self.assertEqual(result["outcomes"], {"ok": 6, "nonce": 6})
+        self.assertEqual(result["nonce_errors"], 6)
+        self.assertEqual(result["calls_per_s"], 6.0)
+        self.assertEqual(len(result["errors"]), 6)
+        self.assertEqual(result["latency_ms"]["n"], 12)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,7 +8,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The Bitfinex REST v2 client: public endpoints, authenticated endpoints signed with
-/// HMAC-SHA384 and dispatched through the key's ``NonceManager`` queue, per-endpoint token-bucket
+/// HMAC-SHA384 and dispatched through the key's `NonceManager` queue (BfxNonce), per-endpoint token-bucket
 /// rate limits, and typed errors with backoff on `ERR_RATE_LIMIT`/429.
 ///
 /// ```swift
@@ -20,7 +20,7 @@ public final class BfxRESTClient: Sendable {
     public let configuration: BfxRESTConfiguration
     /// The nonce manager all signed calls go through.
     public let nonceManager: NonceManager
-    /// The nonce-manager key of ``credentials`` (a fingerprint unless given).
+    /// The nonce-manager key of the credentials (a fingerprint of the API key unless given; never the key itself).
     public let keyID: String
     private let credentials: BfxCredentials?
     private let http: HTTPClient
@@ -34,10 +34,11 @@ public final class BfxRESTClient: Sendable {
     /// - Parameters:
     ///   - configuration: base URLs, limits, retries, priorities.
     ///   - credentials: needed for authenticated endpoints.
-    ///   - keyID: the nonce-manager key (default: ``KeyFingerprint/of(apiKey:)``; never the key itself).
+    ///   - keyID: the nonce-manager key (default: a fingerprint of the API key, `KeyFingerprint.of(apiKey:)`; never the key itself).
     ///   - nonceManager: shared by every signed call (REST and WS auth) of the process.
     ///   - httpClient: defaults to `HTTPClient.shared`.
     ///   - clock: for rate limits and backoff (default: the manager's clock).
+    ///   - logger: request failures, retries and rate-limit waits (never secrets).
     public init(configuration: BfxRESTConfiguration = .live, credentials: BfxCredentials? = nil, keyID: String? = nil,
                 nonceManager: NonceManager = NonceManager(), httpClient: HTTPClient = .shared,
                 clock: (any NonceClock)? = nil, logger: Logger = Logger(label: "bfxkit.rest")) {
@@ -204,6 +205,8 @@ public final class BfxRESTClient: Sendable {
     /// - Parameters:
     ///   - priority: queue class (default: by path, see ``BfxRESTConfiguration/priorities``).
     ///   - label: caller label for the nonce history (default: the path).
+    ///   - path: the endpoint path after `/v2/`, e.g. `auth/r/wallets`.
+    ///   - body: the JSON body; it is signed exactly as sent.
     ///   - deadline: maximum time in the nonce queue.
     public func call(path: String, body: JSONObject = JSONObject(), priority: NoncePriority? = nil, label: String? = nil,
                      deadline: Duration? = nil) async throws -> JSONValue {
@@ -222,7 +225,7 @@ public final class BfxRESTClient: Sendable {
                     let headers: BfxSignature.RESTHeaders
                     do {
                         headers = try BfxSignature.restHeaders(credentials: credentials, path: path,
-                                                               nonce: Int64(clamping: nonce), body: bodyText)
+                                                               nonce: nonce, body: bodyText)
                     } catch {
                         throw BfxRESTError.decoding(path: path, message: "cannot sign: \(error)")
                     }

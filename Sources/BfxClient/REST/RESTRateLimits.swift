@@ -4,13 +4,15 @@ import BfxNonce
 public struct RESTRateLimits: Sendable {
     /// Default for authenticated endpoints (conservative: the lowest documented auth budget).
     public var authPerMinute: Int
-    /// Default for public endpoints.
+    /// Default for public endpoints (conservative: 30/min, the budget documented for
+    /// ticker/trades/book; other figures range 10–90/min per endpoint).
     public var publicPerMinute: Int
     /// Per-endpoint overrides, keyed by endpoint name (`ticker`, `auth/r/wallets`, …).
     public var overrides: [String: Int]
 
-    /// Creates limits; defaults 45/min auth, 90/min public, `platform/status` 30/min.
-    public init(authPerMinute: Int = 45, publicPerMinute: Int = 90, overrides: [String: Int] = ["platform/status": 30]) {
+    /// Creates limits; defaults 45/min auth, 30/min public, `platform/status` 30/min.
+    /// `bfxrun`'s `rate_limits.rest_*_per_minute` take their defaults from here.
+    public init(authPerMinute: Int = 45, publicPerMinute: Int = 30, overrides: [String: Int] = ["platform/status": 30]) {
         self.authPerMinute = authPerMinute
         self.publicPerMinute = publicPerMinute
         self.overrides = overrides

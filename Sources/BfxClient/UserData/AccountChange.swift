@@ -34,8 +34,12 @@ public enum AccountChange: Sendable, Equatable {
     case balance(BalanceInfo)
     /// `miu`: margin information.
     case margin(MarginInfo)
-    /// `te`/`tu` (first sighting of a trade ID, or its fee update).
+    /// A fill, reported once per trade ID: on its `te` (or on its `tu` when no `te` was seen).
+    /// The `tu` that completes it with the fee updates ``AccountState/recentTrades`` without a
+    /// second change (it is still delivered as a message by ``UserDataClient/events()``).
     case trade(AccountTrade)
+    /// `fiu`: funding info of a symbol (stored in ``AccountState/fundingInfo``).
+    case fundingInfo(FundingInfo)
     /// `fte`/`ftu`.
     case fundingTrade(AccountFundingTrade)
     /// A snapshot replaced the whole collection (individual differences follow as separate changes).

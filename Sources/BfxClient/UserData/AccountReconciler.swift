@@ -11,7 +11,8 @@ public enum AccountReconciler {
     ///   - restTrades: recent own trades from REST (any order; duplicates and trades already
     ///     delivered live are removed by ID).
     ///   - tradesSinceMillis: trades older than this are not considered offline trades.
-    ///   - disconnectedAtMillis / reconciledAtMillis: wall-clock stamps for the report.
+    ///   - disconnectedAtMillis: wall-clock stamp (ms) of the disconnect, for the report.
+    ///   - reconciledAtMillis: wall-clock stamp (ms) of this reconciliation, for the report.
     public static func reconcile(
         previous: AccountState,
         current: AccountState,

@@ -1,4 +1,5 @@
 import BfxProtocol
+import DequeModule
 
 /// The account as the authenticated stream describes it: open orders (by ID, with a CID index),
 /// positions, wallets, balance, margin, funding offers/credits/loans and recent own trades.
@@ -49,8 +50,13 @@ public struct AccountState: Sendable, Equatable {
     public private(set) var fundingCredits: [Int64: FundingCredit] = [:]
     /// Active funding loans by ID.
     public private(set) var fundingLoans: [Int64: FundingLoan] = [:]
+    /// Latest `fiu` funding info by funding symbol (e.g. `fUSD`).
+    public private(set) var fundingInfo: [String: FundingInfo] = [:]
     /// Most recent own trades (oldest first), at most `recentTradesCapacity`; `tu` replaces `te`.
-    public private(set) var recentTrades: [AccountTrade] = []
+    /// A deque: appending a fill and evicting the oldest are O(1) (hot path, ADR 0014).
+    public private(set) var recentTrades: Deque<AccountTrade> = []
+    /// IDs of ``recentTrades`` (O(1) "seen before?" for every `te`/`tu`).
+    private var recentTradeIDs: Set<Int64> = []
     /// Snapshot types received since the state was created or last reset.
     public private(set) var receivedSnapshots: Set<AccountChange.SnapshotKind> = []
     /// Capacity of ``recentTrades``.
@@ -75,11 +81,43 @@ public struct AccountState: Sendable, Equatable {
 
     /// Whether a trade with this ID has been recorded.
     public func hasTrade(id: Int64) -> Bool {
-        recentTrades.contains { $0.id == id }
+        recentTradeIDs.contains(id)
     }
 
     /// Open orders sorted by ID (stable output for displays and tests).
     public var openOrders: [Order] { orders.keys.sorted().compactMap { orders[$0] } }
+
+    // MARK: Dispatch
+
+    /// Applies any channel-0 message: state messages update the state and return their changes;
+    /// notifications, `hos` and unknown types return none.
+    public mutating func apply(_ event: UserEvent) -> [AccountChange] {
+        switch event {
+        case let .orderSnapshot(rows): return applyOrderSnapshot(rows)
+        case let .orderNew(order), let .orderUpdate(order): return applyOrderUpsert(order)
+        case let .orderCancel(order): return applyOrderClose(order)
+        case let .positionSnapshot(rows): return applyPositionSnapshot(rows)
+        case let .positionNew(position), let .positionUpdate(position): return applyPositionUpsert(position)
+        case let .positionClose(position): return applyPositionClose(position)
+        case let .walletSnapshot(rows): return applyWalletSnapshot(rows)
+        case let .walletUpdate(wallet): return applyWalletUpdate(wallet)
+        case let .balanceUpdate(info): return applyBalance(info)
+        case let .marginInfo(info): return applyMargin(info)
+        case let .tradeExecuted(trade), let .tradeUpdate(trade): return applyTrade(trade)
+        case let .fundingTradeExecuted(trade), let .fundingTradeUpdate(trade): return applyFundingTrade(trade)
+        case let .fundingOfferSnapshot(rows): return applyFundingOfferSnapshot(rows)
+        case let .fundingOfferNew(offer), let .fundingOfferUpdate(offer): return applyFundingOfferUpsert(offer)
+        case let .fundingOfferCancel(offer): return applyFundingOfferClose(offer)
+        case let .fundingCreditSnapshot(rows): return applyFundingCreditSnapshot(rows)
+        case let .fundingCreditNew(credit), let .fundingCreditUpdate(credit): return applyFundingCredit(credit, close: false)
+        case let .fundingCreditClose(credit): return applyFundingCredit(credit, close: true)
+        case let .fundingLoanSnapshot(rows): return applyFundingLoanSnapshot(rows)
+        case let .fundingLoanNew(loan), let .fundingLoanUpdate(loan): return applyFundingLoan(loan, close: false)
+        case let .fundingLoanClose(loan): return applyFundingLoan(loan, close: true)
+        case let .fundingInfo(info): return applyFundingInfo(info)
+        case .notification, .historicalOrders, .unknown: return []
+        }
+    }
 
     // MARK: Orders
 
@@ -185,20 +223,32 @@ public struct AccountState: Sendable, Equatable {
 
     // MARK: Trades
 
-    /// Applies `te`/`tu`: records the trade (a `tu` replaces the `te` of the same ID). Returns no
-    /// change when the exact same row was already recorded (e.g. reported during reconciliation).
+    /// Applies `te`/`tu`: records the trade. Each fill is reported once: the first row of a
+    /// trade ID (normally its `te`) returns a `.trade` change; a later row of the same ID
+    /// (the `tu` adding the fee, or a reconciliation duplicate) replaces the stored row and
+    /// returns no change. A trade evicted from ``recentTrades`` counts as unseen.
     public mutating func applyTrade(_ trade: AccountTrade) -> [AccountChange] {
-        if let index = recentTrades.lastIndex(where: { $0.id == trade.id }) {
-            if recentTrades[index] == trade { return [] }
-            recentTrades[index] = trade
-            return [.trade(trade)]
+        if recentTradeIDs.contains(trade.id) {
+            // Searched from the newest end: a `tu` follows its `te` closely.
+            if let index = recentTrades.lastIndex(where: { $0.id == trade.id }) { recentTrades[index] = trade }
+            return []
         }
         guard recentTradesCapacity > 0 else { return [.trade(trade)] }
         recentTrades.append(trade)
-        if recentTrades.count > recentTradesCapacity {
-            recentTrades.removeFirst(recentTrades.count - recentTradesCapacity)
+        recentTradeIDs.insert(trade.id)
+        // Bounded: runs at most once per call once the deque is full.
+        while recentTrades.count > recentTradesCapacity {
+            let evicted = recentTrades.removeFirst()
+            recentTradeIDs.remove(evicted.id)
         }
         return [.trade(trade)]
+    }
+
+    /// Applies `fiu`: stores the symbol's funding info (queryable in ``fundingInfo``).
+    public mutating func applyFundingInfo(_ info: FundingInfo) -> [AccountChange] {
+        if fundingInfo[info.symbol] == info { return [] }
+        fundingInfo[info.symbol] = info
+        return [.fundingInfo(info)]
     }
 
     /// Applies `fte`/`ftu` (not stored; reported on the change feed only).

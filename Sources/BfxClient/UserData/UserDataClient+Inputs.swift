@@ -40,31 +40,26 @@ extension UserDataClient {
 
     /// Cancels several orders with one `oc_multi`. Returns one result per order the client
     /// knows to be affected (by ID/CID as given; for `gid`/`all` the matching open orders in
-    /// ``accountState``), each resolved by that order's `oc`. Not buffered while disconnected.
+    /// ``accountState`` when called), each resolved by that order's `oc`. While disconnected
+    /// the frame is held in the outage buffer like a single input (sent once, in order, after
+    /// re-auth; failed with ``UserDataError/expiredInOutageBuffer(request:)`` when too old).
     public func cancelMulti(_ cancel: OrderCancelMulti) async throws -> [Result<Order, UserDataError>] {
-        guard phase == .ready, connection != nil else { throw UserDataError.notConnected }
         let keys = cancelKeys(for: cancel)
         let frame = BfxRequest.cancelOrders(cancel).text
-        let group = nextMultiGroup()
-        var promises: [RequestPromise<CorrelatedValue>] = []
-        for key in keys {
-            let (promise, _) = try enqueue(kind: .cancel, key: key, frame: frame, dedupeCID: nil, multiGroup: group,
-                                           allowBuffering: false)
-            promises.append(promise)
-        }
-        await write(frame)
+        let (promises, sendNow) = try enqueueBatch(keys.map { (.cancel, $0) }, frame: frame)
+        if sendNow { await write(frame) }
         return await Self.collect(promises)
     }
 
     /// Sends up to 75 operations in one `ox_multi`; returns one result per correlated request
     /// in operation order (an `oc_multi` operation contributes one result per affected order).
-    /// Each resolves like its single counterpart. Not buffered while disconnected.
+    /// Each resolves like its single counterpart. While disconnected the whole frame is held in
+    /// the outage buffer (sent once, in order, after re-auth; expired as a whole).
     public func multi(_ operations: [OrderOperation]) async throws -> [Result<Order, UserDataError>] {
         guard operations.count <= BfxRequest.maxMultiOps else {
             throw UserDataError.invalidRequest("ox_multi allows at most \(BfxRequest.maxMultiOps) operations, got \(operations.count)")
         }
         guard !operations.isEmpty else { return [] }
-        guard phase == .ready, connection != nil else { throw UserDataError.notConnected }
         var ops: [OrderOperation] = []
         var registrations: [(UserDataRequestKind, RequestCorrelator<CorrelatedValue>.Key)] = []
         for operation in operations {
@@ -94,20 +89,17 @@ extension UserDataClient {
         } catch {
             throw UserDataError.invalidRequest("ox_multi: \(error)")
         }
-        let group = nextMultiGroup()
-        var promises: [RequestPromise<CorrelatedValue>] = []
-        for (kind, key) in registrations {
-            let (promise, _) = try enqueue(kind: kind, key: key, frame: frame, dedupeCID: nil, multiGroup: group,
-                                           allowBuffering: false)
-            promises.append(promise)
-        }
-        await write(frame)
+        let (promises, sendNow) = try enqueueBatch(registrations, frame: frame)
+        if sendNow { await write(frame) }
         return await Self.collect(promises)
     }
 
     /// Requests on-demand calculations (`calc`), e.g. `["margin_sym_tBTCUSD", "balance"]`.
     /// Batches larger than 30 are split; sends are spaced to at most 8 per second. The results
-    /// arrive as ordinary `miu`/`pu`/`wu`/`bu` messages. Requires a ready connection.
+    /// arrive as ordinary `miu`/`pu`/`wu`/`bu`/`fiu` messages. Returns once every chunk is
+    /// written. While disconnected each chunk is held in the outage buffer like an order input
+    /// (written once, in order, after re-auth; ``UserDataError/expiredInOutageBuffer(request:)``
+    /// when too old).
     public func calc(_ requests: [String]) async throws {
         guard !requests.isEmpty else { return }
         var start = 0
@@ -115,15 +107,22 @@ extension UserDataClient {
             let end = min(start + BfxRequest.maxCalcRequests, requests.count)
             let chunk = Array(requests[start..<end])
             start = end
-            guard phase == .ready, connection != nil else { throw UserDataError.notConnected }
-            let delay = calcThrottle.reserve(now: clock.now())
-            if delay > .zero { try await clock.sleep(for: delay) }
-            guard phase == .ready, connection != nil else { throw UserDataError.notConnected }
             let frame: String
             do {
                 frame = try BfxRequest.calc(chunk).text
             } catch {
                 throw UserDataError.invalidRequest("calc: \(error)")
+            }
+            if let written = try enqueueCalc(frame: frame) {
+                _ = try await written.value()
+                continue
+            }
+            let delay = calcThrottle.reserve(now: clock.now())
+            if delay > .zero { try await clock.sleep(for: delay) }
+            if let written = try enqueueCalc(frame: frame) {
+                // The connection went away during the throttle wait: held like any input.
+                _ = try await written.value()
+                continue
             }
             await write(frame)
         }

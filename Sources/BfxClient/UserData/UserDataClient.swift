@@ -5,7 +5,7 @@ import Logging
 import Metrics
 
 /// The authenticated user-data client: authenticates on the account endpoint with a nonce from
-/// the shared ``NonceManager``, keeps ``AccountState`` from snapshots and deltas, delivers every
+/// the shared `NonceManager` (module BfxNonce), keeps ``AccountState`` from snapshots and deltas, delivers every
 /// channel-0 message in server order, correlates order/funding inputs with the server's answers,
 /// holds inputs issued while disconnected and, after every reconnect, re-authenticates with a
 /// fresh nonce, reconciles the account and reports what changed while offline.
@@ -57,7 +57,10 @@ public actor UserDataClient {
     // Requests
     var correlator = RequestCorrelator<CorrelatedValue>()
     var requests: [UInt64: RequestRecord] = [:]
-    var outage: OutageBuffer<UInt64>
+    var outage: OutageBuffer<BufferedInput>
+    /// Buffered batch frames (`ox_multi`, `oc_multi`, `calc`) by id (see ``BufferedInput``).
+    var batches: [UInt64: BufferedBatch] = [:]
+    var nextBatchID: UInt64 = 0
     var draining = false
     var inFlightAtDisconnect: [(token: UInt64, since: Duration)] = []
     var calcThrottle = CalcThrottle()
@@ -139,6 +142,10 @@ public actor UserDataClient {
     public func start() async throws {
         if runTask == nil {
             guard !stopRequested else { throw UserDataError.closed }
+            guard transport.sharing == configuration.sharing else {
+                throw UserDataError.invalidRequest("configuration.sharing is \(configuration.sharing.rawValue) but the transport is "
+                    + "\(transport.sharing.rawValue) (shared mode needs a SharedUserDataTransport, separate mode any other)")
+            }
             phase = .connecting
             runTask = Task { await self.run() }
         }
@@ -151,6 +158,8 @@ public actor UserDataClient {
         guard !stopRequested else { return }
         stopRequested = true
         let task = runTask
+        // Transport first: a shared transport must not treat the close below as "reconnect".
+        await transport.shutdown()
         if let connection { await connection.close() }
         task?.cancel()
         await task?.value
@@ -174,34 +183,32 @@ public actor UserDataClient {
     /// A new stream of every event from now on. Slow consumers lose the oldest events beyond
     /// ``UserDataConfiguration/eventBufferCapacity`` (the account state is never affected).
     public func events() -> AsyncStream<UserDataEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: UserDataEvent.self,
-                                                            bufferingPolicy: .bufferingNewest(configuration.eventBufferCapacity))
-        if phase == .stopped {
-            continuation.finish()
-            return stream
-        }
-        nextSubscriberID += 1
-        let id = nextSubscriberID
-        eventSubscribers[id] = continuation
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.removeEventSubscriber(id) }
-        }
-        return stream
+        makeSubscription({ eventSubscribers[$0] = $1 }, remove: { await $0.removeEventSubscriber($1) })
     }
 
     /// A new stream of every account change from now on (same buffering as ``events()``).
     public func accountChanges() -> AsyncStream<AccountChange> {
-        let (stream, continuation) = AsyncStream.makeStream(of: AccountChange.self,
+        makeSubscription({ changeSubscribers[$0] = $1 }, remove: { await $0.removeChangeSubscriber($1) })
+    }
+
+    /// A bounded stream registered under a fresh subscriber id (already finished once stopped);
+    /// `remove` unregisters it when the consumer goes away.
+    private func makeSubscription<Element: Sendable>(
+        _ register: (UInt64, AsyncStream<Element>.Continuation) -> Void,
+        remove: @escaping @Sendable (UserDataClient, UInt64) async -> Void
+    ) -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Element.self,
                                                             bufferingPolicy: .bufferingNewest(configuration.eventBufferCapacity))
-        if phase == .stopped {
+        guard phase != .stopped else {
             continuation.finish()
             return stream
         }
         nextSubscriberID += 1
         let id = nextSubscriberID
-        changeSubscribers[id] = continuation
+        register(id, continuation)
         continuation.onTermination = { [weak self] _ in
-            Task { await self?.removeChangeSubscriber(id) }
+            guard let self else { return }
+            Task { await remove(self, id) }
         }
         return stream
     }
@@ -245,7 +252,10 @@ public actor UserDataClient {
         let failure = error ?? .closed
         for resolution in correlator.failAll(failure) { resolve(resolution.token, .failure(failure)) }
         for entry in outage.drain(now: clock.now(), isKnown: { _ in false }).allEntries {
-            resolve(entry.element, .failure(failure))
+            switch entry.element {
+            case let .request(token): resolve(token, .failure(failure))
+            case let .batch(id): failBatch(id, failure)
+            }
         }
         for (token, _) in inFlightAtDisconnect {
             resolve(token, .failure(error ?? .outcomeUnknownAfterDisconnect(request: requests[token]?.kind ?? .submit)))
@@ -273,6 +283,12 @@ public actor UserDataClient {
             do {
                 conn = try await transport.connect()
             } catch {
+                if transport.reconnectsItself {
+                    // Such a transport only fails `connect()` once it is shut down (or the task is
+                    // cancelled): there is nothing to retry.
+                    if !stopRequested { finish(with: (error as? UserDataError) ?? .closed) }
+                    return
+                }
                 backoff.attemptFailed(at: clock.now())
                 lastError = .invalidRequest("connect failed: \(error)")
                 logger.warning("user-data connect failed", metadata: ["error": "\(error)"])
@@ -290,6 +306,7 @@ public actor UserDataClient {
             connectionLost(reason: end.reason)
             if let fatal = end.fatal {
                 fatalError = fatal
+                await transport.shutdown()
                 finish(with: fatal)
                 return
             }
@@ -311,6 +328,12 @@ public actor UserDataClient {
                            lastError: UserDataError?) async -> Bool {
         let immediate = serverRequestedReconnect
         serverRequestedReconnect = false
+        if transport.reconnectsItself {
+            // The pool reconnects under its own policy; `connect()` waits for its next socket.
+            attempt += 1
+            emit(.reconnecting(attempt: attempt, delay: .zero))
+            return !stopRequested
+        }
         switch backoff.next(at: clock.now(), immediate: immediate, using: &random) {
         case let .retry(after, next):
             attempt = next
@@ -341,14 +364,14 @@ public actor UserDataClient {
         decoder = FrameDecoder()
         phase = .authenticating
         authTimedOut = false
-        var iterator = conn.frames.makeAsyncIterator()
+        var iterator = UserDataInboundIterator(conn)
 
         let authTimeout = configuration.authTimeout
         let watchdog = Task { [clock] in
             do { try await clock.sleep(for: authTimeout) } catch { return }
             await self.authWatchdogFired(generation: generation)
         }
-        let authResult: (userID: Int64?, nonce: UInt64)
+        let authResult: (userID: Int64?, nonce: Int64)
         do {
             authResult = try await authenticate(conn, generation: generation, iterator: &iterator)
             watchdog.cancel()
@@ -390,8 +413,8 @@ public actor UserDataClient {
         var reason = "connection closed by server"
         var wasReady = false
         do {
-            while let text = try await iterator.next(isolation: self) {
-                handleText(text, generation: generation)
+            while let inbound = try await iterator.next(isolation: self) {
+                handleInbound(inbound, generation: generation)
                 if phase == .ready { wasReady = true }
                 if phase == .synchronizing, !syncFinishing, snapshotsComplete() {
                     await finishSynchronization(generation: generation)
@@ -429,32 +452,27 @@ public actor UserDataClient {
     /// answer. A `10114` answer is classified `nonceTooSmall`: the manager raises the floor and
     /// runs the closure once more with a fresh nonce on the same connection.
     func authenticate(_ conn: any UserDataConnection, generation: Int,
-                      iterator: inout AsyncThrowingStream<String, any Error>.Iterator) async throws -> (userID: Int64?, nonce: UInt64) {
-        try await nonceManager.perform(key: nonceKeyID, priority: .critical, label: "ws/auth") { nonce in
-            let frame = try UserDataWire.authFrame(credentials: credentials, nonce: nonce, configuration: configuration)
+                      iterator: inout UserDataInboundIterator) async throws -> (userID: Int64?, nonce: Int64) {
+        try await nonceManager.perform(key: nonceKeyID, priority: .critical, label: "ws/auth") { issued in
+            let nonce = issued  // Int64 end to end (BfxNonce, signing, events)
+            let frame = try UserDataWire.authFrame(credentials: credentials, nonce: issued, configuration: configuration)
             try await conn.send(frame)
             framesSent += 1
             while true {
-                let next: String?
+                let next: UserDataInbound?
                 do {
                     next = try await iterator.next(isolation: self)
                 } catch {
                     recordAuth(generation, nonce, "connection error")
                     throw UserDataError.invalidRequest("connection lost during auth: \(error)")
                 }
-                guard let text = next else {
+                guard let inbound = next else {
                     recordAuth(generation, nonce, authTimedOut ? "timed out" : "connection closed")
                     if authTimedOut { throw UserDataError.authenticationTimedOut }
                     throw UserDataError.notConnected
                 }
                 lastFrameWallMillis = wallMillis()
-                let frame: Frame
-                do {
-                    frame = try decoder.decode(text)
-                } catch {
-                    decodeErrors += 1
-                    continue
-                }
+                guard let frame = decode(inbound) else { continue }
                 switch frame {
                 case let .event(.auth(auth)):
                     if auth.isOK {
@@ -478,7 +496,7 @@ public actor UserDataClient {
         }
     }
 
-    func recordAuth(_ connection: Int, _ nonce: UInt64, _ outcome: String) {
+    func recordAuth(_ connection: Int, _ nonce: Int64, _ outcome: String) {
         Counter(label: "bfx_userdata_auth_total", dimensions: [("outcome", outcome == "OK" ? "ok" : "failed")]).increment()
         authAttempts.append(.init(connection: connection, nonce: nonce, outcome: outcome))
         if authAttempts.count > 100 { authAttempts.removeFirst(authAttempts.count - 100) }
@@ -495,7 +513,8 @@ public actor UserDataClient {
         }
         if code == BfxErrorCode.serverRestart.rawValue {
             serverRequestedReconnect = true
-            if let connection {
+            // A self-reconnecting (shared) transport has already closed the socket itself.
+            if !transport.reconnectsItself, let connection {
                 Task { await connection.close() }
             }
         }
@@ -526,19 +545,28 @@ public actor UserDataClient {
 
     // MARK: - Frames
 
-    func handleText(_ text: String, generation: Int) {
+    /// Decodes text frames (shared connections deliver decoded ones); nil when undecodable.
+    func decode(_ inbound: UserDataInbound) -> Frame? {
+        switch inbound {
+        case let .frame(frame):
+            return frame
+        case let .text(text):
+            do {
+                return try decoder.decode(text)
+            } catch {
+                decodeErrors += 1
+                logger.warning("user-data frame could not be decoded", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    func handleInbound(_ inbound: UserDataInbound, generation: Int) {
         guard generation == connectionIndex else { return }
         lastFrameWallMillis = wallMillis()
         lastFrameAt = clock.now()
         framesReceived += 1
-        let frame: Frame
-        do {
-            frame = try decoder.decode(text)
-        } catch {
-            decodeErrors += 1
-            logger.warning("user-data frame could not be decoded", metadata: ["error": "\(error)"])
-            return
-        }
+        guard let frame = decode(inbound) else { return }
         switch frame {
         case let .user(event, _):
             messagesReceived += 1
@@ -571,30 +599,7 @@ public actor UserDataClient {
 
     /// Applies a channel-0 message to `state` and returns the changes.
     static func apply(_ event: UserEvent, to state: inout AccountState) -> [AccountChange] {
-        switch event {
-        case let .orderSnapshot(rows): return state.applyOrderSnapshot(rows)
-        case let .orderNew(order), let .orderUpdate(order): return state.applyOrderUpsert(order)
-        case let .orderCancel(order): return state.applyOrderClose(order)
-        case let .positionSnapshot(rows): return state.applyPositionSnapshot(rows)
-        case let .positionNew(position), let .positionUpdate(position): return state.applyPositionUpsert(position)
-        case let .positionClose(position): return state.applyPositionClose(position)
-        case let .walletSnapshot(rows): return state.applyWalletSnapshot(rows)
-        case let .walletUpdate(wallet): return state.applyWalletUpdate(wallet)
-        case let .balanceUpdate(info): return state.applyBalance(info)
-        case let .marginInfo(info): return state.applyMargin(info)
-        case let .tradeExecuted(trade), let .tradeUpdate(trade): return state.applyTrade(trade)
-        case let .fundingTradeExecuted(trade), let .fundingTradeUpdate(trade): return state.applyFundingTrade(trade)
-        case let .fundingOfferSnapshot(rows): return state.applyFundingOfferSnapshot(rows)
-        case let .fundingOfferNew(offer), let .fundingOfferUpdate(offer): return state.applyFundingOfferUpsert(offer)
-        case let .fundingOfferCancel(offer): return state.applyFundingOfferClose(offer)
-        case let .fundingCreditSnapshot(rows): return state.applyFundingCreditSnapshot(rows)
-        case let .fundingCreditNew(credit), let .fundingCreditUpdate(credit): return state.applyFundingCredit(credit, close: false)
-        case let .fundingCreditClose(credit): return state.applyFundingCredit(credit, close: true)
-        case let .fundingLoanSnapshot(rows): return state.applyFundingLoanSnapshot(rows)
-        case let .fundingLoanNew(loan), let .fundingLoanUpdate(loan): return state.applyFundingLoan(loan, close: false)
-        case let .fundingLoanClose(loan): return state.applyFundingLoan(loan, close: true)
-        case .fundingInfo, .notification, .historicalOrders, .unknown: return []
-        }
+        state.apply(event)
     }
 
     // MARK: - Synchronisation after auth
@@ -831,7 +836,7 @@ public actor UserDataClient {
             guard configuration.bufferWhileDisconnected, allowBuffering else { throw UserDataError.notConnected }
             let token = correlator.register(kind, key: key, deadline: nil)
             do {
-                try outage.enqueue(token, dedupeKey: dedupeCID, now: clock.now())
+                try outage.enqueue(.request(token), dedupeKey: dedupeCID, now: clock.now())
             } catch {
                 correlator.remove(token: token)
                 switch error {
@@ -884,11 +889,7 @@ public actor UserDataClient {
 
     func expireBuffered() {
         let now = clock.now()
-        for entry in outage.removeExpired(now: now) {
-            let kind = requests[entry.element]?.kind ?? .submit
-            correlator.remove(token: entry.element)
-            resolve(entry.element, .failure(.expiredInOutageBuffer(request: kind)))
-        }
+        for entry in outage.removeExpired(now: now) { expire(entry.element) }
         inFlightAtDisconnect.removeAll { item in
             guard now - item.since > configuration.outageBufferMaxAge else { return false }
             let kind = requests[item.token]?.kind ?? .submit
@@ -941,32 +942,42 @@ public actor UserDataClient {
             rounds += 1
             let result = outage.drain(now: clock.now()) { cid in account.order(cid: cid) != nil }
             for entry in result.expired {
-                let kind = requests[entry.element]?.kind ?? .submit
-                correlator.remove(token: entry.element)
-                resolve(entry.element, .failure(.expiredInOutageBuffer(request: kind)))
+                expire(entry.element)
                 expired += 1
             }
             for entry in result.alreadyKnown {
-                correlator.remove(token: entry.element)
+                // Only single requests carry a dedupe key (the CID of a new order).
+                guard case let .request(token) = entry.element else { continue }
+                correlator.remove(token: token)
                 if let cid = entry.dedupeKey, let order = account.order(cid: cid) {
-                    resolve(entry.element, .success(.order(order)))
+                    resolve(token, .success(.order(order)))
                 }
                 known += 1
             }
             var remaining = result.toSend[...]
             while let entry = remaining.first {
-                guard phase == .ready, let connection, let record = requests[entry.element] else { break }
-                remaining = remaining.dropFirst()
-                correlator.arm(token: entry.element, deadline: clock.now() + configuration.requestTimeout)
-                scheduleRequestTimeout()
-                do {
-                    try await connection.send(record.frame)
-                    framesSent += 1
-                    sent += 1
-                } catch {
-                    logger.warning("user-data send of buffered input failed", metadata: ["error": "\(error)"])
-                    sent += 1
+                guard phase == .ready, connection != nil else { break }
+                guard let frame = await prepareBufferedSend(entry.element) else {
+                    if phase != .ready || connection == nil { break }
+                    remaining = remaining.dropFirst()
+                    continue
                 }
+                // `prepareBufferedSend` may have waited (calc throttle): check the link again.
+                guard phase == .ready, let connection else { break }
+                remaining = remaining.dropFirst()
+                armBuffered(entry.element)
+                var written = true
+                do {
+                    try await connection.send(frame)
+                    framesSent += 1
+                } catch {
+                    // Armed requests are parked by the disconnect and resolved by reconciliation
+                    // (never resent, so never duplicated).
+                    logger.warning("user-data send of buffered input failed", metadata: ["error": "\(error)"])
+                    written = false
+                }
+                sent += 1
+                completeBufferedSend(entry.element, written: written)
             }
             if !remaining.isEmpty {
                 // Connection lost mid-flush: the unsent rest goes back in front, unarmed.

@@ -4,10 +4,10 @@
 public struct UserDataConfiguration: Sendable {
     /// Whether market data shares the authenticated connection.
     public enum ConnectionSharing: String, Sendable, Hashable, CaseIterable {
-        /// User data on its own authenticated connection (default; supported).
+        /// User data on its own authenticated connection (default), e.g. ``WebSocketUserDataTransport``.
         case separate
-        /// Market-data subscriptions on the same authenticated connection. Not implemented by
-        /// the user-data client itself; see docs/user-data.md ("Connection sharing").
+        /// One authenticated connection of a ``BfxClient`` carries the account (channel 0) and
+        /// public subscriptions: use ``SharedUserDataTransport`` (ADR 0019, docs/user-data.md).
         case shared
     }
 
@@ -96,7 +96,6 @@ public struct UserDataConfiguration: Sendable {
         if recentTradesCapacity < 0 { problems.append("recentTradesCapacity must be >= 0") }
         if let heartbeatTimeout, heartbeatTimeout <= .zero { problems.append("heartbeatTimeout must be > 0 or absent") }
         if eventBufferCapacity < 1 { problems.append("eventBufferCapacity must be >= 1") }
-        if sharing == .shared { problems.append("sharing: shared mode is not implemented by UserDataClient; use separate") }
         return problems
     }
 }

@@ -8,9 +8,9 @@ public enum UserDataEvent: Sendable {
     /// A connection attempt starts (1-based attempt within the current outage; 0 = first connect).
     case connecting(attempt: Int)
     /// Authentication succeeded with this nonce.
-    case authenticated(userID: Int64?, nonce: UInt64)
+    case authenticated(userID: Int64?, nonce: Int64)
     /// An authentication attempt failed (recoverable failures are followed by a retry).
-    case authenticationFailed(UserDataError, nonce: UInt64)
+    case authenticationFailed(UserDataError, nonce: Int64)
     /// Account snapshots received and reconciled; buffered inputs were flushed. Inputs are sent
     /// directly from now on.
     case ready(afterReconnect: Bool)
@@ -21,6 +21,11 @@ public enum UserDataEvent: Sendable {
     /// Inputs held during the outage were handled: `sent` written once, `expired` dropped,
     /// `alreadyKnown` not resent because the server already had their CID.
     case outageBufferFlushed(sent: Int, expired: Int, alreadyKnown: Int)
+    /// An input held during the outage outlived ``UserDataConfiguration/outageBufferMaxAge`` and
+    /// was dropped, never sent (its caller gets ``UserDataError/expiredInOutageBuffer(request:)``).
+    /// `requests` is the number of correlated requests it carried (an `ox_multi` may carry
+    /// several; a `calc` none).
+    case bufferedInputExpired(request: UserDataRequestKind, requests: Int)
     /// The connection was lost (or closed for a reconnect).
     case disconnected(reason: String)
     /// Waiting `delay` before reconnect attempt `attempt`.
@@ -57,7 +62,7 @@ public struct UserDataStatus: Sendable {
         /// Connection number (0-based, counts every connection the client opened).
         public var connection: Int
         /// The nonce sent.
-        public var nonce: UInt64
+        public var nonce: Int64
         /// `"OK"` or the failure description.
         public var outcome: String
     }

@@ -10,6 +10,9 @@ public enum UserDataRequestKind: String, Sendable, Equatable, Hashable, CaseIter
     case fundingOffer = "fon"
     /// Funding offer cancel (`foc`, answered by `n foc-req` keyed by offer ID).
     case fundingCancel = "foc"
+    /// On-demand calculation (`calc`): not answered by a notification; complete once written
+    /// (results arrive as `miu`/`pu`/`wu`/`bu`/`fiu`). Appears in buffering outcomes only.
+    case calc = "calc"
 
     /// The notification type that acknowledges this request, e.g. `on-req`.
     public var notificationType: String { rawValue + "-req" }

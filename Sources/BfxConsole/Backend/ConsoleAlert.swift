@@ -10,7 +10,7 @@ public struct ConsoleAlert: ConsoleRecord, Sendable, Equatable {
     public var state: String
     /// Current value.
     public var value: String?
-    /// Threshold.
+    /// The configured `threshold` the value is compared with (printed as configured).
     public var threshold: String
     /// Times it fired.
     public var episodes: Int

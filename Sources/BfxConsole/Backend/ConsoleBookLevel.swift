@@ -6,14 +6,16 @@ public struct ConsoleBookLevel: ConsoleRecord, Sendable, Equatable {
     public var price: String
     /// Orders at the level (raw books: 1).
     public var count: Int
-    /// Amount (positive bid, negative ask).
+    /// Amount, always positive (exact wire text without its sign): the side is given by the list
+    /// holding the level (`bids` or `asks`), the same convention as the run summary, `run --once
+    /// --json` and the dashboard. Only protocol views (`raw`, frame dumps) show the signed wire value.
     public var amount: String
 
-    /// Creates the value.
+    /// Creates the value; a leading `-` on `amount` (the wire sign of asks) is dropped.
     public init(price: String, count: Int, amount: String) {
         self.price = price
         self.count = count
-        self.amount = amount
+        self.amount = amount.hasPrefix("-") ? String(amount.dropFirst()) : amount
     }
 
     /// Column names in display order.

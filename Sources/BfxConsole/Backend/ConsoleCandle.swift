@@ -4,15 +4,15 @@ import BfxProtocol
 public struct ConsoleCandle: ConsoleRecord, Sendable, Equatable {
     /// Millisecond timestamp of the candle start.
     public var mts: Int64
-    /// Open.
+    /// First trade price of the interval (exact wire text).
     public var open: String
-    /// Close.
+    /// Last trade price of the interval so far (exact wire text).
     public var close: String
-    /// High.
+    /// Highest trade price of the interval (exact wire text).
     public var high: String
-    /// Low.
+    /// Lowest trade price of the interval (exact wire text).
     public var low: String
-    /// Volume.
+    /// Traded base-currency amount in the interval (exact wire text).
     public var volume: String
 
     /// Creates the value.

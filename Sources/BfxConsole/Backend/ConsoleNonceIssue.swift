@@ -4,8 +4,8 @@ import BfxProtocol
 public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
     /// Key name.
     public var key: String
-    /// The nonce.
-    public var nonce: UInt64
+    /// The nonce value sent with the call (strictly increasing per key).
+    public var nonce: Int64
     /// Caller label (endpoint or `ws-auth`).
     public var label: String
     /// Priority class.
@@ -16,7 +16,7 @@ public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
     public var outcome: String
 
     /// Creates the value.
-    public init(key: String, nonce: UInt64, label: String, priority: String, waitMilliseconds: Double, outcome: String) {
+    public init(key: String, nonce: Int64, label: String, priority: String, waitMilliseconds: Double, outcome: String) {
         self.key = key
         self.nonce = nonce
         self.label = label

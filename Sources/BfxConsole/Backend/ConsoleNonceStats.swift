@@ -7,7 +7,7 @@ public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
     /// Store kind and state (`memory`, `file:/path`, `postgres`).
     public var store: String
     /// Last issued nonce.
-    public var lastNonce: UInt64?
+    public var lastNonce: Int64?
     /// Nonces issued since start.
     public var issued: Int64
     /// Recent issue rate.
@@ -22,7 +22,7 @@ public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
     public var headroom: Double?
 
     /// Creates the value.
-    public init(key: String, store: String, lastNonce: UInt64? = nil, issued: Int64, issuedPerSecond: Double, errors: Int64, nonceRejected: Int64, queueDepth: Int, headroom: Double? = nil) {
+    public init(key: String, store: String, lastNonce: Int64? = nil, issued: Int64, issuedPerSecond: Double, errors: Int64, nonceRejected: Int64, queueDepth: Int, headroom: Double? = nil) {
         self.key = key
         self.store = store
         self.lastNonce = lastNonce

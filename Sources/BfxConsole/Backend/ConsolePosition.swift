@@ -2,19 +2,19 @@ import BfxProtocol
 
 /// One margin/derivatives position.
 public struct ConsolePosition: ConsoleRecord, Sendable, Equatable {
-    /// Symbol.
+    /// Trading pair of the position, e.g. `tBTCUSD`.
     public var symbol: String
-    /// Status.
+    /// Position status as Bitfinex reports it (`ACTIVE` or `CLOSED`).
     public var status: String
-    /// Amount.
+    /// Position size in base currency: positive long, negative short (exact wire text).
     public var amount: String
-    /// Base price.
+    /// Average entry price of the position (exact wire text).
     public var basePrice: String
-    /// Profit/loss.
+    /// Unrealised profit or loss in quote currency, when the server computed it (`calc`).
     public var profitLoss: String?
-    /// Liquidation price.
+    /// Price at which the position would be liquidated, when reported.
     public var liquidationPrice: String?
-    /// Leverage.
+    /// Effective leverage of the position, when reported.
     public var leverage: String?
 
     /// Creates the value.

@@ -12,9 +12,9 @@ public struct ConsoleTicker: ConsoleRecord, Sendable, Equatable {
     public var ask: String
     /// Best ask size.
     public var askSize: String?
-    /// Daily change.
+    /// Absolute price change over the last 24 h in quote currency, when the ticker carries it.
     public var dailyChange: String?
-    /// Daily change relative.
+    /// Price change over the last 24 h as a fraction (0.01 = +1 %).
     public var dailyChangeRelative: String
     /// Last price.
     public var last: String

@@ -6,27 +6,32 @@ public struct ConsoleTrade: ConsoleRecord, Sendable, Equatable {
     public var id: Int64
     /// Millisecond timestamp.
     public var mts: Int64
-    /// Amount (positive: taker bought).
+    /// `buy` (the taker bought) or `sell`, from the wire sign of the amount.
+    public var side: String
+    /// Amount, positive (the side is ``side``; see "Amounts and sides" in docs/console.md).
     public var amount: String
-    /// Price.
+    /// Execution price (exact wire text; for funding trades the rate).
     public var price: String
 
-    /// Creates the value.
+    /// Creates the value from the wire's signed amount (+ the taker bought, − sold); it is
+    /// stored as ``side`` plus a positive amount.
     public init(id: Int64, mts: Int64, amount: String, price: String) {
         self.id = id
         self.mts = mts
-        self.amount = amount
+        side = amount.hasPrefix("-") ? "sell" : "buy"
+        self.amount = amount.hasPrefix("-") ? String(amount.dropFirst()) : amount
         self.price = price
     }
 
     /// Column names in display order.
-    public static let columns: [String] = ["id", "mts", "amount", "price"]
+    public static let columns: [String] = ["id", "mts", "side", "amount", "price"]
 
     /// The fields in display order.
     public var consoleFields: [JSONObject.Member] {
         [
             JSONObject.Member("id", .int(id)),
             JSONObject.Member("mts", .int(mts)),
+            JSONObject.Member("side", .string(side)),
             JSONObject.Member("amount", .string(amount)),
             JSONObject.Member("price", .string(price)),
         ]

@@ -4,9 +4,9 @@ import BfxProtocol
 public struct ConsoleWallet: ConsoleRecord, Sendable, Equatable {
     /// `exchange`, `margin` or `funding`.
     public var type: String
-    /// Currency.
+    /// Currency code of the wallet, e.g. `USD`, `BTC`.
     public var currency: String
-    /// Balance.
+    /// Total balance, including amounts reserved by open orders (exact wire text).
     public var balance: String
     /// Available balance, when known.
     public var available: String?

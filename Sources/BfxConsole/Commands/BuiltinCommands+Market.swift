@@ -42,7 +42,7 @@ extension BuiltinCommands {
         category: "Market data",
         usage: ["book SYMBOL [DEPTH]"],
         summary: "Top of the local order book (DEPTH 1..250 levels per side, default 10) and checksum state.",
-        details: "Bids and asks are shown side by side, best first. The book is the runtime's verified copy, rebuilt from a fresh snapshot after any checksum mismatch or sequence gap.",
+        details: "Bids and asks are shown side by side, best first. Amounts are positive on both sides (the side is the column, or the bids/asks list in JSON), as in the run summary and `run --once --json`. The book is the runtime's verified copy, rebuilt from a fresh snapshot after any checksum mismatch or sequence gap.",
         examples: ["book tBTCUSD", "book tETHUSD 25 --json"],
         complete: symbolCompletion
     ) { context in
@@ -61,7 +61,7 @@ extension BuiltinCommands {
                 bid.map { .decimal($0.amount) } ?? .null,
                 bid.map { .decimal($0.price) } ?? .null,
                 ask.map { .decimal($0.price) } ?? .null,
-                ask.map { .decimal(String($0.amount.drop { $0 == "-" })) } ?? .null,
+                ask.map { .decimal($0.amount) } ?? .null,
                 ask.map { .int($0.count) } ?? .null,
             ])
         }

@@ -2,7 +2,7 @@
 public struct HumanSection: Sendable, Equatable {
     /// Title printed above the view.
     public var title: String
-    /// The view.
+    /// The table, key/value list or text rendered under ``title``.
     public var view: HumanView
 
     /// Creates a section.

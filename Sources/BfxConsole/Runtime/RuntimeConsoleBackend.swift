@@ -38,10 +38,12 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         let connections = await runtime.connections()
         let up = connections.filter { Self.isUp($0.state) }.count
         let endpoint = status.wsURL.map { "\(status.endpoint) (\($0))" } ?? status.endpoint
+        // Authenticated = an auth connection of the client is up or a user-data stream is ready.
+        let streamReady = await runtime.userDataStreams().contains { $0.phase == "ready" }
         return ConsoleStatus(
             endpoint: endpoint, isSimulator: isSimulator, phase: status.phase.rawValue, version: version,
             uptimeSeconds: status.uptimeSeconds, connectionsUp: up, connectionsTotal: connections.count,
-            channels: status.channels, authenticated: connections.contains { $0.kind == "auth" && Self.isUp($0.state) },
+            channels: status.channels, authenticated: streamReady || connections.contains { $0.kind == "auth" && Self.isUp($0.state) },
             alertsFiring: status.alertsFiring, logLevel: logLevelState.withLock { $0 }
         )
     }
@@ -131,10 +133,11 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         if trades.isEmpty, !(await runtime.channelList().contains { $0.spec.target == symbol }) {
             throw ConsoleBackendError.unknownSymbol(symbol)
         }
-        return trades.map { ConsoleTrade(id: $0.id, mts: $0.mts, amount: Self.decimal($0.amount), price: Self.decimal($0.price)) }
+        // ConsoleTrade takes the wire's signed amount and splits it into side + positive amount.
+        return trades.map { ConsoleTrade(id: $0.id, mts: $0.mts, amount: ($0.side == "sell" ? "-" : "") + Self.decimal($0.amount), price: Self.decimal($0.price)) }
     }
 
-    /// Top of the book; asks carry a negative amount like on the wire.
+    /// Top of the book; amounts are positive on both sides (the runtime's convention).
     public func book(symbol: String, depth: Int) async throws -> ConsoleBook {
         guard let book = await runtime.book(symbol: symbol, depth: depth) else { throw ConsoleBackendError.unknownSymbol(symbol) }
         let mismatches = await runtime.channelList()
@@ -143,7 +146,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         return ConsoleBook(
             symbol: book.symbol, precision: book.prec,
             bids: book.bids.map { ConsoleBookLevel(price: $0.price, count: Int(clamping: $0.count), amount: $0.amount) },
-            asks: book.asks.map { ConsoleBookLevel(price: $0.price, count: Int(clamping: $0.count), amount: $0.amount.hasPrefix("-") ? $0.amount : "-" + $0.amount) },
+            asks: book.asks.map { ConsoleBookLevel(price: $0.price, count: Int(clamping: $0.count), amount: $0.amount) },
             checksumOK: book.checksumsVerified > 0 ? true : nil, checksumMismatches: mismatches
         )
     }
@@ -254,7 +257,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
                 issued: Int64(clamping: stats.issued), issuedPerSecond: stats.issuedPerSecond,
                 errors: Int64(clamping: stats.errors), nonceRejected: Int64(clamping: stats.nonceRejected),
                 queueDepth: stats.queued.values.reduce(0, +),
-                headroom: 1 - Double(stats.lastNonce) / 9_007_199_254_740_991
+                headroom: 1 - Double(stats.lastNonce) / Double(BfxSignature.maxNonce)
             )
         }
     }

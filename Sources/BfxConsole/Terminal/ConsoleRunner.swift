@@ -112,8 +112,10 @@ public enum ConsoleRunner {
             )
         )
         let controller = InterruptController()
-        // At the prompt Ctrl-C is ignored: printing there would garble the line being edited.
-        let signals = SignalInterruptSource(controller: controller) { _ in }
+        // Ctrl-C with no command running abandons the line being edited (readline convention).
+        let signals = SignalInterruptSource(controller: controller) { cancelled in
+            if !cancelled { editor.interruptLine() }
+        }
         defer { signals.cancel() }
         let notices = NoticeBuffer(backend: backend)
         sink.write("bfxkit console \(options.version) — `help` lists commands, Tab completes, Ctrl-C cancels, Ctrl-D exits.\n")

@@ -38,6 +38,8 @@ public final class EditLineReader: ConsoleLineSource {
         // Words break only on whitespace and `;`, like the tokenizer (quotes stay in the word).
         // strdup: libedit keeps the pointers for the life of the process.
         bfx_el_configure(strdup("bfxrun"), strdup(" \t\n;"), editLineAttemptedCompletion)
+        // Our input function (before any other libedit call): lets Ctrl-C abandon the line.
+        bfx_el_set_getc(editLineGetc)
         stifle_history(self.historySize)
         if let historyPath {
             let fd = open(historyPath, O_CREAT | O_RDWR, 0o600)
@@ -61,8 +63,25 @@ public final class EditLineReader: ConsoleLineSource {
         }
     }
 
+    /// Ctrl-C at the prompt (no command running): abandons the line being edited, shows `^C`
+    /// and a fresh prompt, like readline. Returns `false` when no line is being edited.
+    @discardableResult
+    public func interruptLine() -> Bool {
+        guard editLinePrompt.withLock({ $0.interrupt() }) else { return false }
+        var byte: UInt8 = 1
+        _ = write(editLineWakePipe.write, &byte, 1)
+        return true
+    }
+
     private func blockingReadLine(prompt: String) -> LineReadResult {
-        guard let raw = readline(prompt) else { return .end }
+        editLinePrompt.withLock { $0.beginLine() }
+        let line = readline(prompt)
+        // An abandoned line is dropped: nothing runs and nothing goes to history.
+        if editLinePrompt.withLock({ $0.endLine() }) {
+            free(line)
+            return .line("")
+        }
+        guard let raw = line else { return .end }
         defer { free(raw) }
         let length = strlen(raw)
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: length)
@@ -80,6 +99,65 @@ public final class EditLineReader: ConsoleLineSource {
         }
         return .line(line)
     }
+}
+
+/// Prompt interrupt state shared by the SIGINT queue and libedit's input function.
+// Mutex: written from the signal queue (interrupt) and libedit's thread (input, line start/end).
+let editLinePrompt = Mutex(PromptInterrupt())
+
+/// A self-pipe that wakes the input function when Ctrl-C arrives while it waits for a key.
+let editLineWakePipe: (read: Int32, write: Int32) = {
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { return (-1, -1) }
+    for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    return (fds[0], fds[1])
+}()
+
+/// libedit's input function (`rl_getc_function`): one character from stdin, decoded from UTF-8,
+/// or the keys `PromptInterrupt` asks for after Ctrl-C. Returns -1 at end of input.
+private let editLineGetc: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+    // Bounded: each round either returns or consumed a wake-up/EINTR; waiting for a key itself
+    // is unbounded in time, as any terminal read.
+    for _ in 0..<1_000_000 {
+        switch editLinePrompt.withLock({ $0.next() }) {
+        case .key(let key):
+            return key
+        case .echoThenKey(let text, let key):
+            _ = text.utf8CString.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count - 1) }
+            return key
+        case .read:
+            break
+        }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: editLineWakePipe.read, events: Int16(POLLIN), revents: 0)]
+        let ready = poll(&fds, editLineWakePipe.read >= 0 ? 2 : 1, -1)
+        if ready < 0 {
+            if errno == EINTR { continue }
+            return -1
+        }
+        if fds[1].revents != 0 {
+            var drain = [UInt8](repeating: 0, count: 64)
+            _ = read(editLineWakePipe.read, &drain, drain.count)
+            continue
+        }
+        if fds[0].revents != 0 {
+            guard let first = readStdinByte() else { return -1 }
+            return PromptInterrupt.decodeUTF8(first: first, next: readStdinByte)
+        }
+    }
+    return -1
+}
+
+/// One byte from stdin (retrying EINTR a bounded number of times); nil at end of input or error.
+private func readStdinByte() -> UInt8? {
+    var byte: UInt8 = 0
+    for _ in 0..<1_000 {
+        let n = read(STDIN_FILENO, &byte, 1)
+        if n == 1 { return byte }
+        if n < 0, errno == EINTR { continue }
+        return nil
+    }
+    return nil
 }
 
 /// Completion state shared with the C callback (which cannot capture context).

@@ -6,6 +6,8 @@ import BfxProtocol
 // only C0 controls; text shown on a terminal must also neutralise DEL, C1 controls (0x9B is a CSI
 // on some terminals) and U+2028/U+2029, and `--json` output is indented, hence this writer.
 
+/// Console helpers on `JSONValue`: values from Swift numbers, table cells, and terminal-safe
+/// compact and indented JSON text.
 extension JSONValue {
     /// Nesting limit for JSON typed by the operator or returned by REST (deeper than the wire
     /// default because `call` responses and diagnostics bundles nest more).
@@ -139,6 +141,7 @@ extension JSONValue {
     }
 }
 
+/// A positional initialiser for building console result objects tersely.
 extension JSONObject.Member {
     /// A member from a key and a value (positional, for compact field lists).
     public init(_ key: String, _ value: JSONValue) {
@@ -146,6 +149,7 @@ extension JSONObject.Member {
     }
 }
 
+/// Operator-facing wording for JSON typed at the console that fails to parse.
 extension FrameDecodingError {
     /// `invalid JSON at byte N: reason`, without echoing the (possibly hostile) input.
     public var consoleMessage: String {

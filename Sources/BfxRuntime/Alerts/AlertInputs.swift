@@ -5,11 +5,11 @@ public struct AlertInputs: Sendable, Hashable, Codable {
     public var reconnects = 0
     /// Book checksum mismatches.
     public var checksumMismatches = 0
-    /// Sequence gaps.
+    /// Sequence-number gaps detected on any channel (only counted with `websocket.sequence: true`).
     public var sequenceGaps = 0
     /// Nonce / signed-call errors.
     public var nonceErrors = 0
-    /// Rate-limit hits.
+    /// Rate-limit answers (HTTP 429, `ERR_RATE_LIMIT`) and local limiter waits, all keys.
     public var rateLimitHits = 0
     /// Channel messages received.
     public var messages = 0

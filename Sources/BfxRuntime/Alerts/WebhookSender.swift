@@ -46,6 +46,6 @@ public struct WebhookSender: Sendable {
 public struct WebhookError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status.
     public var status: Int
-    /// Description.
+    /// `webhook answered HTTP <status>`, as logged when a webhook action fails.
     public var description: String { "webhook answered HTTP \(status)" }
 }

@@ -81,7 +81,7 @@ public enum ChannelSpec: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let bookLengths = [1, 25, 100, 250]
     /// Allowed raw book lengths.
     public static let rawBookLengths = [1, 25, 100]
-    /// Candle timeframes.
+    /// Timeframes accepted in a candle key `trade:<timeframe>:<symbol>` (`bfxrun check` rejects others).
     public static let candleTimeframes = ["1m", "5m", "15m", "30m", "1h", "3h", "6h", "12h", "1D", "1W", "7D", "14D", "1M"]
 
     /// Why this spec is invalid, or nil.

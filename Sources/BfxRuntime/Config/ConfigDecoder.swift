@@ -1,3 +1,4 @@
+import BfxNonce
 import Yams
 
 /// Turns the YAML tree into a `RuntimeConfig`, section by section, through `ConfigReader` so that
@@ -105,6 +106,12 @@ struct ConfigDecoder {
             let name = c.string("name", default: "conn\(result.count)")
             if !names.insert(name).inserted { reader.report(c.value("name"), path.key("name"), .duplicateKey, "connection name '\(name)' is used twice") }
             var connection = ConnectionConfig(name: name, key: c.optionalString("key"))
+            connection.userData = c.choice("user_data", default: ConnectionConfig.UserDataMode.separate)
+            if c.has("user_data"), connection.key == nil {
+                reader.report(c.value("user_data"), path.key("user_data"), .invalidValue,
+                              "user_data applies only to a connection with a key (it selects how that key's user-data stream connects)",
+                              hint: "add `key: <key name>` to this connection or remove user_data")
+            }
             for (channelPath, channelNode) in c.sequence("channels") {
                 if let spec = channel(channelNode, channelPath) { connection.channels.append(spec) }
             }
@@ -190,7 +197,7 @@ struct ConfigDecoder {
                 let c = reader.mapping(node, path)
                 let name = c.requiredString("name") ?? "class\(classes.count)"
                 if classes.contains(where: { $0.name == name }) { reader.report(c.value("name"), path.key("name"), .duplicateKey, "class '\(name)' is declared twice") }
-                let limit = c.int("limit", default: 1000, range: 1...1_000_000)
+                let limit = c.int("limit", default: NoncePriorityClass.defaultMaxQueued, range: 1...1_000_000)
                 let deadline = c.optionalDuration("deadline", range: ConfigDuration(milliseconds: 1)...(.seconds(86_400)))
                 c.finish()
                 classes.append(PriorityClassConfig(name: name, limit: limit, deadline: deadline))
@@ -370,6 +377,18 @@ struct ConfigDecoder {
             let path = ConfigPath.root.key("connections").index(index).key("key")
             reader.report(node(at: root, "connections", index, "key"), path, .invalidValue, "no key named '\(key)'",
                           hint: Suggest.closest(to: key, in: keyNames).map { "did you mean '\($0)'?" } ?? "declare it under keys:")
+        }
+        // One user-data stream per key: every connection naming the key must agree on user_data.
+        var userDataModes: [String: ConnectionConfig.UserDataMode] = [:]
+        for (index, connection) in config.connections.enumerated() {
+            guard let key = connection.key else { continue }
+            if let first = userDataModes[key], first != connection.userData {
+                reader.report(node(at: root, "connections", index, "key"), ConfigPath.root.key("connections").index(index).key("user_data"),
+                              .invalidValue, "key '\(key)' is used with user_data \(first.rawValue) and \(connection.userData.rawValue)",
+                              hint: "a key has one user-data stream; use the same user_data on every connection naming it")
+            } else {
+                userDataModes[key] = connection.userData
+            }
         }
         for (index, action) in config.startup.enumerated() {
             if let key = action.key, !keyNames.contains(key) {

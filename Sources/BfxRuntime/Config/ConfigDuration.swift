@@ -6,6 +6,13 @@ public struct ConfigDuration: Sendable, Hashable, Comparable, Encodable, CustomS
     /// Creates a duration from milliseconds.
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
+    /// The whole milliseconds of a `Duration` (rounded to nearest): how library defaults become
+    /// YAML defaults.
+    public init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self.milliseconds = seconds * 1000 + Int64((Double(attoseconds) / 1e15).rounded())
+    }
+
     /// Creates a duration from whole seconds.
     public static func seconds(_ value: Int64) -> ConfigDuration { ConfigDuration(milliseconds: value * 1000) }
 

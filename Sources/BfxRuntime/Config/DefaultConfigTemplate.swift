@@ -1,5 +1,16 @@
-/// The text printed by `bfxrun init`.
+/// The text printed by `bfxrun init`. The values of the library-backed sections are interpolated
+/// from the config defaults (which come from the library), so the template cannot drift.
 enum DefaultConfigTemplate {
+    private static let ws = WebSocketConfig()
+    private static let nonce = NonceConfig()
+    private static let limits = RateLimitConfig()
+
+    private static var classLines: String {
+        nonce.classes.map { c in
+            "    - {name: \(c.name), limit: \(c.limit)\(c.deadline.map { ", deadline: \($0)" } ?? "")}"
+        }.joined(separator: "\n")
+    }
+
     static let text = """
     # bfxrun configuration — every key is documented in docs/configuration.md.
     # Validate with: bfxrun check FILE    Run with: bfxrun FILE
@@ -30,36 +41,33 @@ enum DefaultConfigTemplate {
       #   key: main
 
     websocket:
-      max_subscriptions_per_connection: 25
-      heartbeat_timeout: 20s    # a channel silent this long is treated as stalled
-      ping_interval: 10s
-      connect_timeout: 10s
-      checksum: true            # verify book checksums (OB_CHECKSUM)
-      sequence: false           # audit sequence numbers (SEQ_ALL)
-      timestamp: false
+      max_subscriptions_per_connection: \(ws.maxSubscriptionsPerConnection)
+      heartbeat_timeout: \(ws.heartbeatTimeout)    # a channel silent this long is treated as stalled
+      ping_interval: \(ws.pingInterval)
+      connect_timeout: \(ws.connectTimeout)
+      checksum: \(ws.checksum)            # verify book checksums (OB_CHECKSUM)
+      sequence: \(ws.sequence)            # audit sequence numbers (SEQ_ALL)
+      timestamp: \(ws.timestamp)
       reconnect:
-        initial_delay: 500ms
-        max_delay: 30s
-        multiplier: 2.0
-        jitter: full            # full | equal | none
-        max_attempts: 0         # 0 = never give up
-        give_up_after: 0s
+        initial_delay: \(ws.reconnect.initialDelay)
+        max_delay: \(ws.reconnect.maxDelay)
+        multiplier: \(ws.reconnect.multiplier)
+        jitter: \(ws.reconnect.jitter.rawValue)            # \(ReconnectConfig.Jitter.allCases.map(\.rawValue).joined(separator: " | "))
+        max_attempts: \(ws.reconnect.maxAttempts)         # 0 = never give up
+        give_up_after: \(ws.reconnect.giveUpAfter)
 
     nonce:
       classes:                  # highest priority first
-        - {name: critical, limit: 1000, deadline: 5s}
-        - {name: high, limit: 1000, deadline: 10s}
-        - {name: normal, limit: 1000, deadline: 30s}
-        - {name: low, limit: 1000}
-      aging: 2s
-      history_size: 1000
+    \(classLines)
+      aging: \(nonce.aging)
+      history_size: \(nonce.historySize)
       map: {ws_auth: critical, order_cancel: critical, order_new: high, order_update: high, read: normal, history: low, other: normal}
 
     rate_limits:
-      rest_public_per_minute: 30
-      rest_auth_per_minute: 45
-      ws_connect_public_per_minute: 20
-      ws_connect_auth_per_15s: 5
+      rest_public_per_minute: \(limits.restPublicPerMinute)
+      rest_auth_per_minute: \(limits.restAuthPerMinute)
+      ws_connect_public_per_minute: \(limits.wsConnectPublicPerMinute)
+      ws_connect_auth_per_15s: \(limits.wsConnectAuthPer15s)
 
     alerts:
       - name: reconnect-storm

@@ -12,7 +12,20 @@ public struct LoggingConfig: Sendable, Hashable, Encodable {
 
     /// Log levels, as swift-log names them.
     public enum Level: String, Sendable, Hashable, Codable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
+        /// Everything, including per-frame details (very verbose; for reproducing a problem).
+        case trace
+        /// Internal decisions: subscriptions, resyncs, queue dispatch.
+        case debug
+        /// Lifecycle: connects, subscriptions, reconnects (the default).
+        case info
+        /// Notable but expected events: start, stop, config reload, maintenance.
+        case notice
+        /// Something degraded: checksum mismatch, alert fired, retry.
+        case warning
+        /// A call or component failed.
+        case error
+        /// The runtime cannot continue (e.g. authentication rejected).
+        case critical
 
         /// The swift-log level.
         public var loggerLevel: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }

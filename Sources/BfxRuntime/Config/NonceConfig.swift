@@ -1,13 +1,16 @@
+import BfxNonce
+
 /// The nonce dispatch queue shared by every signed call of a key.
 public struct NonceConfig: Sendable, Hashable, Encodable {
     /// Priority classes, highest first.
     public var classes: [PriorityClassConfig] = PriorityClassConfig.defaults
     /// Aging: a waiting call gains one priority level per this interval, so low never starves.
-    public var aging = ConfigDuration.seconds(2)
+    /// Default: the library's `NonceManagerConfiguration.defaultAgingStep`.
+    public var aging = ConfigDuration(NonceManagerConfiguration.defaultAgingStep)
     /// Which class each call kind uses.
     public var map = CallClassMap()
-    /// Issued-nonce records kept per key for inspection.
-    public var historySize = 1000
+    /// Issued-nonce records kept for inspection (the library's `defaultHistoryCapacity`).
+    public var historySize = NonceManagerConfiguration.defaultHistoryCapacity
 
     /// Defaults.
     public init() {}
@@ -34,12 +37,16 @@ public struct PriorityClassConfig: Sendable, Hashable, Encodable {
         self.deadline = deadline
     }
 
-    /// critical, high, normal, low.
-    public static let defaults: [PriorityClassConfig] = [
-        PriorityClassConfig(name: "critical", limit: 1000, deadline: .seconds(5)),
-        PriorityClassConfig(name: "high", limit: 1000, deadline: .seconds(10)),
-        PriorityClassConfig(name: "normal", limit: 1000, deadline: .seconds(30)),
-        PriorityClassConfig(name: "low", limit: 1000, deadline: nil),
+    /// critical, high, normal, low: the library's `NonceManagerConfiguration.defaultClasses` with
+    /// their queue limits; the deadlines are the runtime's own (the library takes a deadline per
+    /// call, not per class).
+    public static let defaults: [PriorityClassConfig] = NonceManagerConfiguration.defaultClasses.map { cls in
+        PriorityClassConfig(name: cls.priority.name, limit: cls.maxQueued, deadline: defaultDeadlines[cls.priority.name] ?? nil)
+    }
+
+    /// Queue deadlines of the default classes (`low` has none).
+    static let defaultDeadlines: [String: ConfigDuration?] = [
+        "critical": .seconds(5), "high": .seconds(10), "normal": .seconds(30), "low": nil,
     ]
 }
 

@@ -3,7 +3,10 @@
 public struct StartupAction: Sendable, Hashable, Encodable {
     /// HTTP method.
     public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
-        case GET, POST
+        /// A `GET` request, for public REST endpoints (tickers, candles, platform status).
+        case GET
+        /// A `POST` with the JSON `body`; signed (nonce queue) when the path starts with `auth/`.
+        case POST
     }
 
     /// `GET` for public paths, `POST` for `auth/...` by default.

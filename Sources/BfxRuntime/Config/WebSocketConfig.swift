@@ -1,24 +1,33 @@
+import BfxClient
+
 /// WebSocket behaviour shared by every connection.
+///
+/// Every default comes from the library (`BfxClientConfiguration()`, `ReconnectPolicy.standard`),
+/// so a YAML file that omits a key behaves exactly like library code that omits the argument
+/// (a test decodes an empty file and compares).
 public struct WebSocketConfig: Sendable, Hashable, Encodable {
     /// Subscriptions per connection before the pool opens another one (Bitfinex allows 25 public).
-    public var maxSubscriptionsPerConnection = 25
+    public var maxSubscriptionsPerConnection = Self.library.maxSubscriptionsPerConnection
     /// A channel silent for longer than this is considered stalled (Bitfinex sends `hb` every 15 s).
-    public var heartbeatTimeout = ConfigDuration.seconds(20)
+    public var heartbeatTimeout = ConfigDuration(Self.library.heartbeatTimeout)
     /// Application ping interval; 0 disables.
-    public var pingInterval = ConfigDuration.seconds(10)
+    public var pingInterval = ConfigDuration(Self.library.pingInterval)
     /// Connection (TCP + TLS + upgrade) timeout.
-    public var connectTimeout = ConfigDuration.seconds(10)
+    public var connectTimeout = ConfigDuration(Self.library.connectTimeout)
     /// Request `OB_CHECKSUM` and verify every `cs`.
-    public var checksum = true
+    public var checksum = Self.library.checksum
     /// Request `SEQ_ALL` and audit sequence numbers.
-    public var sequence = false
+    public var sequence = Self.library.sequenceNumbers
     /// Request `TIMESTAMP` on messages.
-    public var timestamp = false
+    public var timestamp = Self.library.timestamps
     /// Reconnect policy.
     public var reconnect = ReconnectConfig()
 
     /// Defaults.
     public init() {}
+
+    /// The library's defaults, the single source of this struct's defaults.
+    static let library = BfxClientConfiguration()
 
     enum CodingKeys: String, CodingKey {
         case maxSubscriptionsPerConnection = "max_subscriptions_per_connection"
@@ -29,28 +38,43 @@ public struct WebSocketConfig: Sendable, Hashable, Encodable {
 
 /// Exponential backoff with jitter.
 public struct ReconnectConfig: Sendable, Hashable, Encodable {
-    /// Jitter strategies.
+    /// Jitter strategies: exactly the ones `ReconnectPolicy` implements (an `equal` value used to
+    /// be accepted here and silently run as `full`).
     public enum Jitter: String, Sendable, Hashable, Encodable, CaseIterable {
         /// Uniform in [0, delay] (AWS "full jitter").
         case full
-        /// delay/2 + uniform in [0, delay/2].
-        case equal
         /// No randomness.
         case none
+
+        /// The library's strategy.
+        public var policyJitter: ReconnectPolicy.Jitter {
+            switch self {
+            case .full: return .full
+            case .none: return .none
+            }
+        }
+
+        /// The YAML value of a library strategy.
+        init(_ jitter: ReconnectPolicy.Jitter) {
+            switch jitter {
+            case .full: self = .full
+            case .none: self = .none
+            }
+        }
     }
 
     /// First delay.
-    public var initialDelay = ConfigDuration(milliseconds: 500)
+    public var initialDelay = ConfigDuration(ReconnectPolicy.standard.initialDelay)
     /// Cap.
-    public var maxDelay = ConfigDuration.seconds(30)
+    public var maxDelay = ConfigDuration(ReconnectPolicy.standard.maxDelay)
     /// Growth factor per attempt.
-    public var multiplier = 2.0
+    public var multiplier = ReconnectPolicy.standard.multiplier
     /// Jitter strategy.
-    public var jitter = Jitter.full
+    public var jitter = Jitter(ReconnectPolicy.standard.jitter)
     /// Give up after this many consecutive failed attempts; 0 = never.
-    public var maxAttempts = 0
+    public var maxAttempts = ReconnectPolicy.standard.maxAttempts ?? 0
     /// Give up after this long without a successful connection; 0 = never.
-    public var giveUpAfter = ConfigDuration(milliseconds: 0)
+    public var giveUpAfter = ReconnectPolicy.standard.giveUpAfter.map(ConfigDuration.init) ?? ConfigDuration(milliseconds: 0)
 
     /// Defaults.
     public init() {}

@@ -98,9 +98,13 @@ public enum RuntimeHost {
                 group.addTask {
                     // First summary quickly, then every interval (bounded by cancellation).
                     try? await Task.sleep(for: .milliseconds(Int64(min(interval, 2) * 1000)))
+                    var first = true
                     while !Task.isCancelled {
                         if await runtime.currentPhase != .running { return }
                         let snapshot = await runtime.snapshot()
+                        // The first summary says once what its line kinds mean.
+                        if first { output(SummaryRenderer.legend(snapshot)) }
+                        first = false
                         output(SummaryRenderer.render(snapshot, bookDepth: config.output.bookDepth, tradesPerSymbol: config.output.trades))
                         try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                     }

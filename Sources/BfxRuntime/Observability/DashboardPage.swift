@@ -23,6 +23,7 @@ enum DashboardPage {
     <section><h2>Channels</h2><table id="channels"></table></section>
     <section><h2>Tickers</h2><table id="tickers"></table></section>
     <section><h2>Books</h2><div id="books"></div></section>
+    <section><h2>Accounts (user-data streams)</h2><table id="accounts"></table></section>
     <section><h2>Nonces</h2><table id="nonces"></table></section>
     <section><h2>Queues</h2><table id="queues"></table></section>
     <section><h2>Alerts</h2><table id="alerts"></table></section>
@@ -73,6 +74,10 @@ enum DashboardPage {
           return `<div><b>${esc(b.symbol)}</b> <span class="muted">${esc(b.prec)} · ${b.checksumsVerified} checksums ok</span>` +
             `<table><tr><th>bid size</th><th>bid</th><th>ask</th><th>ask size</th></tr>${rows.join("")}</table></div>`;
         }).join("");
+        table("accounts", ["key", "phase", "wallets", "open orders", "positions"], (s.accounts || []).map(a =>
+          [esc(a.key), esc(a.phase), a.wallets.map(w => esc(`${w.type} ${w.currency} ${w.balance}`)).join("<br>"),
+           a.orders.map(o => `<span class="${o.side === "buy" ? "bid" : "ask"}">${esc(o.side)}</span> ` +
+             esc(`${o.amount} ${o.symbol}${o.price ? " @ " + o.price : ""}`)).join("<br>"), a.positions]));
         table("nonces", ["key", "store", "last nonce", "issued", "ok", "10114", "errors", "p99 wait ms", "/s"], s.nonces.map(n =>
           [esc(n.key), esc(n.store), n.lastNonce, n.issued, n.succeeded, n.nonceRejected, n.errors, num(n.waitP99Micros / 1000, 1), num(n.issuedPerSecond, 1)]));
         table("queues", ["key", "class", "depth", "limit", "in flight"], s.queues.map(q =>
@@ -80,8 +85,8 @@ enum DashboardPage {
         table("alerts", ["rule", "kind", "state", "value", "threshold", "episodes"], s.alerts.map(a =>
           [esc(a.name), esc(a.kind), `<span class="${a.state === "firing" ? "bad" : "ok"}">${esc(a.state)}</span>`,
            num(a.value, 2), num(a.threshold, 2), a.episodes]));
-        table("trades", ["symbol", "id", "amount", "price"], s.trades.slice(0, 12).map(t =>
-          [esc(t.symbol), t.id, `<span class="${t.amount > 0 ? "bid" : "ask"}">${num(t.amount, 4)}</span>`, num(t.price, 4)]));
+        table("trades", ["symbol", "id", "side", "amount", "price"], s.trades.slice(0, 12).map(t =>
+          [esc(t.symbol), t.id, `<span class="${t.side === "buy" ? "bid" : "ask"}">${esc(t.side)}</span>`, num(t.amount, 4), num(t.price, 4)]));
       } catch (e) {
         document.getElementById("status").innerHTML = `<span class="bad">cannot reach runtime: ${esc(e)}</span>`;
       }

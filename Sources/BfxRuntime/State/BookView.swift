@@ -12,7 +12,7 @@ public struct BookView: Sendable, Hashable, Codable {
         public var amount: String
     }
 
-    /// Symbol.
+    /// Trading or funding symbol of the book, e.g. `tBTCUSD`.
     public var symbol: String
     /// Precision (`P0`…`P4`, `R0`).
     public var prec: String

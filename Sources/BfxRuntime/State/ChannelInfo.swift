@@ -18,11 +18,11 @@ public struct ChannelInfo: Sendable, Hashable, Codable {
     public var messages: Int
     /// Seconds since the last message.
     public var lastMessageAgeSeconds: Double?
-    /// Checksums verified.
+    /// Book checksums (`cs` frames) that matched the local book since subscribing.
     public var checksumsVerified: Int
-    /// Checksum mismatches.
+    /// Book checksums that did not match; each one triggers a resubscription of this channel.
     public var checksumMismatches: Int
-    /// Sequence gaps.
+    /// Missing sequence numbers seen on this channel (needs `websocket.sequence: true`).
     public var sequenceGaps: Int
     /// Resubscriptions after integrity incidents.
     public var resyncs: Int

@@ -4,7 +4,7 @@ public struct ConnectionInfo: Sendable, Hashable, Codable {
     public var id: Int
     /// `public` or `auth`.
     public var kind: String
-    /// URL.
+    /// WebSocket URL the connection dials, e.g. `wss://api-pub.bitfinex.com/ws/2`.
     public var url: String
     /// `connecting`, `connected`, `reconnecting`, `closed`, ...
     public var state: String

@@ -63,8 +63,10 @@ struct MarketState {
     private mutating func append(_ trade: PublicTrade, symbol: String) {
         let view: TradeView
         switch trade {
-        case .trading(let t): view = TradeView(symbol: symbol, id: t.id, mts: t.mts, amount: t.amount.double, price: t.price.double)
-        case .funding(let t): view = TradeView(symbol: symbol, id: t.id, mts: t.mts, amount: t.amount.double, price: t.rate.double)
+        case .trading(let t):
+            view = TradeView(symbol: symbol, id: t.id, mts: t.mts, side: t.amount.isNegative ? "sell" : "buy", amount: abs(t.amount.double), price: t.price.double)
+        case .funding(let t):
+            view = TradeView(symbol: symbol, id: t.id, mts: t.mts, side: t.amount.isNegative ? "sell" : "buy", amount: abs(t.amount.double), price: t.rate.double)
         }
         var list = trades[symbol] ?? []
         list.insert(view, at: 0)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The latest ticker of a symbol.
 public struct TickerView: Sendable, Hashable, Codable {
-    /// Symbol.
+    /// Trading or funding symbol the ticker belongs to, e.g. `tBTCUSD`, `fUSD`.
     public var symbol: String
     /// Best bid.
     public var bid: Double
@@ -24,13 +24,15 @@ public struct TickerView: Sendable, Hashable, Codable {
 
 /// One public trade.
 public struct TradeView: Sendable, Hashable, Codable {
-    /// Symbol.
+    /// Symbol the trade happened on, e.g. `tBTCUSD` (funding: `fUSD`).
     public var symbol: String
     /// Trade id.
     public var id: Int64
     /// Milliseconds timestamp.
     public var mts: Int64
-    /// Amount (> 0 taker bought).
+    /// `buy` (the taker bought) or `sell`.
+    public var side: String
+    /// Amount, positive (user-facing convention: positive amount plus explicit side).
     public var amount: Double
     /// Price (funding: rate).
     public var price: Double
@@ -42,14 +44,14 @@ public struct CandleView: Sendable, Hashable, Codable {
     public var key: String
     /// Milliseconds timestamp.
     public var mts: Int64
-    /// Open.
+    /// First trade price of the interval.
     public var open: Double
-    /// Close.
+    /// Last trade price of the interval so far.
     public var close: Double
-    /// High.
+    /// Highest trade price of the interval.
     public var high: Double
-    /// Low.
+    /// Lowest trade price of the interval.
     public var low: Double
-    /// Volume.
+    /// Traded base-currency amount in the interval.
     public var volume: Double
 }

@@ -9,7 +9,7 @@ public struct NonceKeyStats: Sendable, Hashable, Codable {
     /// Store location (path / masked URL).
     public var storeLocation: String
     /// Last issued nonce.
-    public var lastNonce: UInt64
+    public var lastNonce: Int64
     /// Nonces issued.
     public var issued: UInt64
     /// Calls that succeeded.
@@ -34,10 +34,10 @@ public struct NonceKeyStats: Sendable, Hashable, Codable {
 
 /// One issued nonce.
 public struct NonceRecordView: Sendable, Hashable, Codable {
-    /// Key id.
+    /// Key id: the configured key name or a fingerprint, never the API key itself.
     public var keyID: String
-    /// The nonce.
-    public var nonce: UInt64
+    /// The nonce value sent with the call.
+    public var nonce: Int64
     /// Caller label (e.g. the REST path).
     public var label: String
     /// Priority class.
@@ -54,7 +54,7 @@ public struct NonceRecordView: Sendable, Hashable, Codable {
 public struct QueueView: Sendable, Hashable, Codable {
     /// Key name.
     public var key: String
-    /// Priority class.
+    /// Name of the priority class (e.g. `critical`, `normal`) whose queue this is.
     public var priorityClass: String
     /// Calls waiting.
     public var depth: Int

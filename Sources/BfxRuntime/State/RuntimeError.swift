@@ -10,16 +10,16 @@ public enum RuntimeError: Error, Sendable, CustomStringConvertible {
     case unknownChannel(String)
     /// No priority class with that name.
     case unknownPriority(String)
-    /// Invalid argument.
+    /// An argument was rejected (bad symbol, amount, option or state); the text says which and why.
     case invalidArgument(String)
     /// Starting failed (simulator, HTTP server, clients).
     case startFailed(String)
     /// Authentication was rejected (fatal for the process).
     case authFailed(String)
-    /// A call failed.
+    /// A REST or WebSocket call failed after it was sent; the text carries the server's error.
     case callFailed(String)
 
-    /// Description.
+    /// One line for logs and the console, e.g. `no key named 'main'`.
     public var description: String {
         switch self {
         case .notRunning: return "the runtime is not running"

@@ -6,13 +6,13 @@ public struct RuntimeSnapshot: Sendable, Codable {
     public var takenAt: Date
     /// Overall status.
     public var status: RuntimeStatus
-    /// Connections.
+    /// Every pooled WebSocket connection with its state and counters.
     public var connections: [ConnectionInfo]
-    /// Channels.
+    /// Every subscription with its state, message and integrity counters.
     public var channels: [ChannelInfo]
     /// Books (top `output.book_depth` levels… or the requested depth).
     public var books: [BookView]
-    /// Tickers.
+    /// Latest ticker per subscribed symbol.
     public var tickers: [TickerView]
     /// Recent trades, newest first, per symbol.
     public var trades: [TradeView]
@@ -30,6 +30,8 @@ public struct RuntimeSnapshot: Sendable, Codable {
     public var history: [HistoryPoint]
     /// Authenticated user-data streams (nil in dumps from before they existed).
     public var userData: [UserDataView]? = nil
+    /// Account state (wallets, open orders) per user-data stream (nil in older dumps).
+    public var accounts: [AccountView]? = nil
 }
 
 /// One sample of the dashboard's time series.
@@ -44,6 +46,6 @@ public struct HistoryPoint: Sendable, Hashable, Codable {
     public var queueDepth: Int
     /// Connections connected.
     public var connected: Int
-    /// Alerts firing.
+    /// Alert rules firing at the time of the sample.
     public var alertsFiring: Int
 }

@@ -4,10 +4,19 @@ import Foundation
 public struct RuntimeStatus: Sendable, Hashable, Codable {
     /// Lifecycle phases.
     public enum Phase: String, Sendable, Hashable, Codable {
-        case created, starting, running, stopping, stopped
+        /// Built, `start()` not called yet.
+        case created
+        /// Starting the simulator, HTTP server, connections and user-data streams.
+        case starting
+        /// Up: streaming, serving metrics and the dashboard, accepting console commands.
+        case running
+        /// Graceful shutdown in progress (draining connections, finishing signed calls).
+        case stopping
+        /// Everything closed; the runtime cannot be restarted.
+        case stopped
     }
 
-    /// Phase.
+    /// Where the runtime is in its lifecycle (`created` … `stopped`).
     public var phase: Phase
     /// `simulator`, `live` or `custom`.
     public var endpoint: String
@@ -25,7 +34,7 @@ public struct RuntimeStatus: Sendable, Hashable, Codable {
     public var connections: Int
     /// Subscriptions.
     public var channels: Int
-    /// Alerts firing.
+    /// Alert rules currently in the `firing` state.
     public var alertsFiring: Int
     /// Channel messages received.
     public var messages: Int

@@ -37,7 +37,7 @@ import Testing
         _ = try await rest.call(path: "auth/r/wallets", label: "generic")
         let accepted = await sim.acceptedNonces(apiKey: "rest-key")
         let snap = await manager.snapshot()
-        #expect(accepted.map { UInt64($0) } == snap.recent.map(\.nonce))
+        #expect(accepted == snap.recent.map(\.nonce))
         #expect(snap.recent.map(\.label) == ["auth/r/wallets", "auth/r/positions", "generic"])
         #expect(snap.recent.allSatisfy { $0.keyID == "rest" && $0.outcome == "ok" })
     }

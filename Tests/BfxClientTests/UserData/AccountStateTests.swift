@@ -96,8 +96,28 @@ enum UD {
         var withFee = UD.trade(5, order: 1, amount: "0.1")
         withFee.fee = UD.n("-0.01")
         let r6 = state.applyTrade(withFee)
-        #expect(r6 == [.trade(withFee)])
+        #expect(r6.isEmpty)  // the `tu` completes the fill silently: one fill, one change
+        #expect(state.recentTrades.last == withFee)
         #expect(state.recentTrades.count == 3)
+        // A `tu` whose `te` was never seen reports the fill (once).
+        var lateUpdate = UD.trade(9, order: 2, amount: "0.2")
+        lateUpdate.fee = UD.n("-0.02")
+        #expect(state.applyTrade(lateUpdate) == [.trade(lateUpdate)])
+        #expect(state.applyTrade(lateUpdate).isEmpty)
+    }
+
+    @Test func fundingInfoIsStoredPerSymbol() {
+        var state = AccountState()
+        let usd = FundingInfo(symbol: "fUSD", yieldLoan: UD.n("0.0002"), yieldLend: UD.n("0.0001"),
+                              durationLoan: UD.n("2"), durationLend: UD.n("3"))
+        #expect(state.applyFundingInfo(usd) == [.fundingInfo(usd)])
+        #expect(state.applyFundingInfo(usd).isEmpty)
+        var newer = usd
+        newer.yieldLend = UD.n("0.00015")
+        #expect(state.applyFundingInfo(newer) == [.fundingInfo(newer)])
+        _ = state.applyFundingInfo(FundingInfo(symbol: "fBTC"))
+        #expect(state.fundingInfo["fUSD"] == newer)
+        #expect(state.fundingInfo.keys.sorted() == ["fBTC", "fUSD"])
     }
 
     @Test func balanceMarginFunding() {

@@ -83,6 +83,7 @@ final class EventRecorder: Sendable {
         case let .message(message): return "msg(\(message))".prefix(40).description
         case .offlineChanges: return "offlineChanges"
         case .outageBufferFlushed: return "flushed"
+        case .bufferedInputExpired: return "expired"
         case .disconnected: return "disconnected"
         case .reconnecting: return "reconnecting"
         case let .serverInfo(code, _): return "info(\(code))"

@@ -56,14 +56,19 @@ import Testing
 
         /// A buy price strictly inside the spread (so the order rests as best bid), or nil.
         func insidePrice(_ symbol: String = "tBTCUSD") async -> Decimal? {
-            guard let book = await simulator.book(symbol: symbol),
-                  let bid = book.bids.first.flatMap({ Decimal(string: $0.price) }),
-                  let ask = book.asks.first.flatMap({ Decimal(string: $0.price) }) else { return nil }
-            var mid = (bid + ask) / 2
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &mid, 0, .down)
-            return rounded > bid && rounded < ask ? rounded : nil
+            await UserDataSimulatorTests.insidePrice(simulator, symbol)
         }
+    }
+
+    /// A buy price strictly inside the spread of `simulator`'s book, or nil.
+    static func insidePrice(_ simulator: BfxSimulator, _ symbol: String = "tBTCUSD") async -> Decimal? {
+        guard let book = await simulator.book(symbol: symbol),
+              let bid = book.bids.first.flatMap({ Decimal(string: $0.price) }),
+              let ask = book.asks.first.flatMap({ Decimal(string: $0.price) }) else { return nil }
+        var mid = (bid + ask) / 2
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &mid, 0, .down)
+        return rounded > bid && rounded < ask ? rounded : nil
     }
 
     static func order(_ cid: Int64, amount: String, price: Decimal) -> NewOrder {

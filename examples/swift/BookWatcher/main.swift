@@ -16,8 +16,8 @@ import ArgumentParser
 import BfxClient
 import BfxProtocol
 import BfxSimulator
+import ExampleSupport
 import Foundation
-import Logging
 import Synchronization
 
 struct BookWatcher: AsyncParsableCommand {
@@ -44,11 +44,7 @@ struct BookWatcher: AsyncParsableCommand {
     func run() async throws {
         // Only warnings and errors from the library on stderr: integrity incidents are logged as
         // warnings, so you see them twice (log + event) — that is intended.
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        ExampleSupport.bootstrapLogging()
 
         // 1. A server to talk to. The embedded simulator listens on an ephemeral loopback port.
         var simulator: BfxSimulator?

@@ -18,8 +18,8 @@ import BfxClient
 import BfxNonce
 import BfxProtocol
 import BfxSimulator
+import ExampleSupport
 import Foundation
-import Logging
 
 struct OrderRoundTrip: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,8 +32,7 @@ struct OrderRoundTrip: AsyncParsableCommand {
     @Option(help: "REST base URL (http://127.0.0.1:PORT); required with --ws-url.")
     var restURL: String?
 
-    @Option(help: "API key (the secret is read from env BFX_API_SECRET; simulator default: example-secret).")
-    var apiKey: String = "example-key"
+    @OptionGroup var account: DemoAccountOptions   // --api-key; the secret from env (ExampleSupport)
 
     @Option(help: "Upper bound on the whole run, in seconds (each request also has its own timeout).")
     var seconds: Int = 5
@@ -47,13 +46,8 @@ struct OrderRoundTrip: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let secret = ProcessInfo.processInfo.environment["BFX_API_SECRET"] ?? "example-secret"
-        let credentials = BfxCredentials(apiKey: apiKey, secret: BfxSecret(secret))
+        ExampleSupport.bootstrapLogging()
+        let (apiKey, secret, credentials) = (account.apiKey, account.secret, account.credentials)
 
         var simulator: BfxSimulator?
         let wsEndpoint: String

@@ -24,8 +24,8 @@ import BfxClient
 import BfxNonce
 import BfxProtocol
 import BfxSimulator
+import ExampleSupport
 import Foundation
-import Logging
 
 struct SharedNonceStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +35,7 @@ struct SharedNonceStore: AsyncParsableCommand {
     @Option(help: "REST base URL of a running simulator (http://127.0.0.1:PORT); omitted = start one in-process.")
     var restURL: String?
 
-    @Option(help: "API key (the secret is read from env BFX_API_SECRET; simulator default: example-secret).")
-    var apiKey: String = "example-key"
+    @OptionGroup var account: DemoAccountOptions   // --api-key; the secret from env (ExampleSupport)
 
     @Option(help: "Total run time in seconds (the workers call for about seconds - 1).")
     var seconds: Int = 5
@@ -63,12 +62,8 @@ struct SharedNonceStore: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let secret = ProcessInfo.processInfo.environment["BFX_API_SECRET"] ?? "example-secret"
+        ExampleSupport.bootstrapLogging()
+        let (apiKey, secret) = (account.apiKey, account.secret)
         if worker, let restURL, let storeDirectory {
             // Child: call until the deadline, print one line, exit 0 only if every call succeeded.
             let result = try await Self.work(restBase: restURL, directory: storeDirectory, apiKey: apiKey, secret: secret,
@@ -81,6 +76,7 @@ struct SharedNonceStore: AsyncParsableCommand {
     }
 
     func runParent(secret: String) async throws {
+        let apiKey = account.apiKey
         // 1. The simulator. Its per-endpoint REST limit (45/min like Bitfinex) is lifted: this
         //    example is about nonces, not rate limits.
         var simulator: BfxSimulator?

@@ -21,8 +21,8 @@ import BfxClient
 import BfxNonce
 import BfxProtocol
 import BfxSimulator
+import ExampleSupport
 import Foundation
-import Logging
 
 struct UserDataListener: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +35,7 @@ struct UserDataListener: AsyncParsableCommand {
     @Option(help: "REST base URL (http://127.0.0.1:PORT) used to place demo orders; omitted with --ws-url = no demo orders.")
     var restURL: String?
 
-    @Option(help: "API key (the secret is read from env BFX_API_SECRET; simulator default: example-secret).")
-    var apiKey: String = "example-key"
+    @OptionGroup var account: DemoAccountOptions   // --api-key; the secret from env (ExampleSupport)
 
     @Option(help: "How long to listen, in seconds.")
     var seconds: Int = 5
@@ -49,14 +48,9 @@ struct UserDataListener: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        ExampleSupport.bootstrapLogging()
         // Never put a secret on the command line (`ps` shows it); the simulator's key is a fixed demo value.
-        let secret = ProcessInfo.processInfo.environment["BFX_API_SECRET"] ?? "example-secret"
-        let credentials = BfxCredentials(apiKey: apiKey, secret: BfxSecret(secret))
+        let (apiKey, secret, credentials) = (account.apiKey, account.secret, account.credentials)
 
         // 1. The simulator (with our key configured) unless URLs were given.
         var simulator: BfxSimulator?
