@@ -19,6 +19,26 @@ public struct AuthenticationHook: Sendable {
     /// Called each time the socket closes (before the pool reconnects), so a consumer can treat
     /// inputs written afterwards as not sent. Default: ignored.
     public var onDisconnected: @Sendable () -> Void
+    /// Called when the connection ends for good (its reconnect policy gave up, or it was
+    /// stopped: client shutdown or ``AuthenticatedConnection/close()``), with the reason; no
+    /// further socket follows (a later `close()` may call it again). Default: ignored.
+    public var onStopped: @Sendable (StopReason) -> Void
+
+    /// Why an authenticated connection ended for good.
+    public enum StopReason: Sendable, Equatable, CustomStringConvertible {
+        /// The reconnect policy gave up (attempts or time exhausted); the text says why.
+        case reconnectGaveUp(String)
+        /// The connection was stopped on purpose (client shutdown, `close()`); the text says how.
+        case stopped(String)
+
+        /// A log-friendly description.
+        public var description: String {
+            switch self {
+            case .reconnectGaveUp(let why): "reconnect gave up: \(why)"
+            case .stopped(let how): "connection stopped (\(how))"
+            }
+        }
+    }
 
     /// Creates a hook.
     public init(
@@ -26,13 +46,15 @@ public struct AuthenticationHook: Sendable {
         onAuthResult: @escaping @Sendable (AuthEvent) -> Void = { _ in },
         onUserFrame: @escaping @Sendable (Frame) -> Void,
         onInfo: @escaping @Sendable (Int) -> Void = { _ in },
-        onDisconnected: @escaping @Sendable () -> Void = {}
+        onDisconnected: @escaping @Sendable () -> Void = {},
+        onStopped: @escaping @Sendable (StopReason) -> Void = { _ in }
     ) {
         self.makeAuthRequest = makeAuthRequest
         self.onAuthResult = onAuthResult
         self.onUserFrame = onUserFrame
         self.onInfo = onInfo
         self.onDisconnected = onDisconnected
+        self.onStopped = onStopped
     }
 }
 

@@ -15,7 +15,9 @@ public struct BfxClientConfiguration: Sendable {
     public var reconnect: ReconnectPolicy
     /// Backoff for a `subscribe` answered with a retryable error (10300, 10400, 11000, 10008):
     /// `maxAttempts` retries (required: retries are bounded), then the subscription fails with a
-    /// ``SubscriptionError`` carrying the last code. `stablePeriod` is not used.
+    /// ``SubscriptionError`` carrying the last code. `stablePeriod` is not used. The same policy
+    /// bounds the retries of a resync `unsubscribe` answered with such an error (used up: the
+    /// socket is replaced).
     public var subscribeRetry: ReconnectPolicy
     /// Send every `subscribe` of a (re)opened public connection in the same flush as its `conf`
     /// instead of waiting for the `conf` acknowledgement (saves one round trip per reconnect;

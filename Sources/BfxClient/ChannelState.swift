@@ -51,6 +51,10 @@ final class ChannelState {
     var awaitingRetry = false
     /// Identifies the armed retry timer (stale timers are ignored).
     var retryToken = 0
+    /// Backoff of consecutive retryable errors answering the resync `unsubscribe` (same policy as
+    /// ``subscribeRetry``); `nil` until the first one, reset when `unsubscribed` arrives or the
+    /// socket is replaced. While its timer is armed `awaitingRetry` is set in `unsubscribing`.
+    var unsubscribeRetry: ReconnectBackoff?
 
     init(core: SubscriptionCore) {
         self.core = core

@@ -76,6 +76,7 @@ final class ConnectionSlot: @unchecked Sendable {
     func stop(reason: CloseReason, finishSubscriptions: Bool) -> EventLoopFuture<Void> {
         eventLoop.submit { [self] in
             stopRequested = true
+            authHook?.onStopped(.stopped(reason.rawValue))
             supervisor?.cancel()
             watchdog?.cancel()
             if let channel {
@@ -199,6 +200,7 @@ final class ConnectionSlot: @unchecked Sendable {
                 environment.count { $0.giveUps += 1 }
                 logger.error("reconnect gave up", metadata: ["reason": "\(reason)"])
                 environment.emit(.gaveUp(connection: id, reason: reason))
+                authHook?.onStopped(.reconnectGaveUp("\(reason)"))
                 await onLoopVoid { $0.failAll(SubscriptionError(code: 0, message: "reconnect gave up: \(reason)")) }
                 return
             }
@@ -273,8 +275,9 @@ final class ConnectionSlot: @unchecked Sendable {
                     resynced = true
                 }
             case .subscribing, .unsubscribing:
-                // A request the server never answered: only a new socket clears that up.
-                if quiet >= timeout {
+                // A request the server never answered: only a new socket clears that up. (An
+                // unsubscribe waiting for its retry timer was answered; the timer resends it.)
+                if quiet >= timeout, !member.awaitingRetry {
                     logger.warning("subscription request unanswered; reconnecting", metadata: ["channel": "\(member.spec)"])
                     close(reason: .stalled)
                     return
@@ -358,6 +361,7 @@ final class ConnectionSlot: @unchecked Sendable {
             // A new socket subscribes it at once; the armed retry timer (if any) becomes stale.
             member.awaitingRetry = false
             member.retryToken &+= 1
+            member.unsubscribeRetry = nil
             if wasLive || member.staleSince == nil {
                 member.staleSince = member.staleSince ?? now
                 member.core.setLive(false)
@@ -634,6 +638,12 @@ final class ConnectionSlot: @unchecked Sendable {
     func didUnsubscribe(chanId: Int) {
         guard let member = byChanId.removeValue(forKey: chanId) else { return }
         member.chanId = nil
+        member.unsubscribeRetry = nil
+        if case .unsubscribing = member.phase, member.awaitingRetry {
+            // Confirmed while a retry timer was armed: the timer becomes stale.
+            member.awaitingRetry = false
+            member.retryToken &+= 1
+        }
         if case .unsubscribing(let thenResubscribe) = member.phase, thenResubscribe, members[member.id] != nil {
             member.phase = .pending
             if state == .open, let channel {
@@ -663,9 +673,63 @@ final class ConnectionSlot: @unchecked Sendable {
                 fail(member, SubscriptionError(code: code, message: message))
             }
         } else if let chanId, let member = byChanId[chanId], case .unsubscribing(true) = member.phase {
-            // Unsubscribe failed (e.g. 10401 not subscribed): just subscribe again.
-            didUnsubscribe(chanId: chanId)
+            if BfxErrorCode(code).category == .retryable {
+                // The server may still hold the channel: subscribing now would get 10301 and
+                // replace the socket. Send the unsubscribe again (bounded backoff) instead.
+                guard !member.awaitingRetry else { return }
+                retryUnsubscribe(member, chanId: chanId, code: code)
+            } else {
+                // Unsubscribe failed for good (e.g. 10401 not subscribed): just subscribe again.
+                didUnsubscribe(chanId: chanId)
+            }
         }
+    }
+
+    /// A retryable error answered the resync `unsubscribe` of `member`: back off
+    /// (``BfxClientConfiguration/subscribeRetry``) and send it again; the resubscribe waits for
+    /// `unsubscribed`. Retries used up: replace the socket (clears every server-side channel).
+    private func retryUnsubscribe(_ member: ChannelState, chanId: Int, code: Int) {
+        var backoff = member.unsubscribeRetry ?? ReconnectBackoff(policy: configuration.subscribeRetry)
+        backoff.attemptFailed(at: now)
+        let decision = environment.nextDecision(&backoff, immediate: false)
+        member.unsubscribeRetry = backoff
+        switch decision {
+        case .retry(let delay, let attempt):
+            member.lastActivity = now
+            member.awaitingRetry = true
+            member.retryToken &+= 1
+            logger.warning("unsubscribe failed with a retryable error; retrying", metadata: [
+                "channel": "\(member.spec)", "code": "\(code)", "attempt": "\(attempt)", "delay": "\(delay)",
+            ])
+            let token = member.retryToken
+            let id = member.id
+            let loop = eventLoop
+            let clock = environment.clock
+            Task { [weak self] in
+                if delay > .zero {
+                    do { try await clock.sleep(for: delay) } catch { return }
+                }
+                loop.execute { self?.unsubscribeRetryDue(id, chanId: chanId, token: token) }
+            }
+        case .giveUp(let reason):
+            logger.error("unsubscribe retries exhausted; replacing the socket", metadata: [
+                "channel": "\(member.spec)", "code": "\(code)", "reason": "\(reason)",
+            ])
+            member.unsubscribeRetry = nil
+            close(reason: .stalled)
+        }
+    }
+
+    /// The unsubscribe retry timer of `id` fired: send it again if the member is still waiting
+    /// for that channel on this socket (a reconnect or an `unsubscribed` makes the timer stale).
+    private func unsubscribeRetryDue(_ id: SubscriptionID, chanId: Int, token: Int) {
+        guard let member = members[id], member.retryToken == token, member.awaitingRetry,
+              case .unsubscribing(true) = member.phase, member.chanId == chanId, byChanId[chanId] === member
+        else { return }
+        member.awaitingRetry = false
+        guard let channel else { return }
+        member.lastActivity = now
+        channel.writeAndFlush(Requests.unsubscribe(chanId: chanId, allocator: channel.allocator), promise: nil)
     }
 
     /// A retryable subscribe error: back off (``BfxClientConfiguration/subscribeRetry``) and send

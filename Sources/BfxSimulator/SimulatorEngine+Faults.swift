@@ -41,6 +41,8 @@ extension SimulatorEngine {
             faultGate.refuse(until: ContinuousClock.now.advanced(by: duration))
         case .rejectSubscribe(let code, let count):
             faultGate.rejectSubscribes(code: code, count: count)
+        case .rejectUnsubscribe(let code, let count):
+            faultGate.rejectUnsubscribes(code: code, count: count)
         case .clear:
             for session in sessions.values {
                 session.outbox.clearFaults()

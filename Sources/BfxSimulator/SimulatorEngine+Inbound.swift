@@ -147,6 +147,11 @@ extension SimulatorEngine {
     }
 
     private func unsubscribe(_ sessionId: Int, _ request: JSONObject) {
+        if let code = faultGate.takeUnsubscribeRejection() {
+            // The channel stays subscribed (the server did not act on the request).
+            sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: "unsubscribe: failed (simulated)", echo: request))
+            return
+        }
         guard let chanId = request["chanId"]?.int, let key = sessions[sessionId]?.channels[chanId] else {
             sendEvent(sessionId, SimulatorEngine.errorEvent(code: 10401, msg: "unsubscribe: invalid", echo: request))
             return

@@ -15,12 +15,12 @@ extension SimulatorFault {
     public static let names = [
         "dropAll", "dropConnection", "stall", "restart", "maintenance", "corruptChecksum", "skipSequence",
         "malformedFrame", "latency", "slowReader", "rejectNonce", "restErrors", "restRateLimit", "refuseConnections",
-        "rejectSubscribe", "clear",
+        "rejectSubscribe", "rejectUnsubscribe", "clear",
     ]
 
     /// Parses the control-API / scenario form, e.g. `{"fault":"stall","connection":2,"seconds":5}`.
     /// Fields: `connection` (Int, optional = all), `seconds` (Double), `ms` (Int), `count` (Int),
-    /// `apiKey` (String), `code` (Int, `rejectSubscribe`).
+    /// `apiKey` (String), `code` (Int, `rejectSubscribe`/`rejectUnsubscribe`).
     public init(json object: JSONObject) throws(SimulatorFaultParseError) {
         guard let name = object["fault"]?.string else {
             throw SimulatorFaultParseError("missing \"fault\"; one of: \(SimulatorFault.names.joined(separator: ", "))")
@@ -59,6 +59,11 @@ extension SimulatorFault {
             let code = object["code"]?.int ?? 10300
             guard code > 0 else { throw SimulatorFaultParseError("rejectSubscribe needs a positive \"code\" (e.g. 10300, 11000)") }
             self = .rejectSubscribe(code: code, count: count ?? 1)
+        case "rejectUnsubscribe":
+            // Same defaults as rejectSubscribe.
+            let code = object["code"]?.int ?? 10300
+            guard code > 0 else { throw SimulatorFaultParseError("rejectUnsubscribe needs a positive \"code\" (e.g. 10300, 11000)") }
+            self = .rejectUnsubscribe(code: code, count: count ?? 1)
         case "clear": self = .clear
         default:
             throw SimulatorFaultParseError("unknown fault \"\(name)\"; one of: \(SimulatorFault.names.joined(separator: ", "))")

@@ -37,6 +37,10 @@ public enum SimulatorFault: Sendable, Equatable {
     /// `{"event":"error","code":code,...}` echoing the request (`subId` included), e.g. 10300,
     /// 10400 or 11000 (retryable) or 10001 (fatal).
     case rejectSubscribe(code: Int, count: Int)
+    /// Answer the next `count` unsubscribe requests (any connection) with
+    /// `{"event":"error","code":code,...}` echoing the request (`chanId` included); the channel
+    /// stays subscribed. E.g. 11000 (retryable) to exercise the client's unsubscribe retries.
+    case rejectUnsubscribe(code: Int, count: Int)
     /// Clear all persistent faults (stall, latency, slow reader, refusal, pending one-shots).
     case clear
 
@@ -58,6 +62,7 @@ public enum SimulatorFault: Sendable, Equatable {
         case .restRateLimit: "restRateLimit"
         case .refuseConnections: "refuseConnections"
         case .rejectSubscribe: "rejectSubscribe"
+        case .rejectUnsubscribe: "rejectUnsubscribe"
         case .clear: "clear"
         }
     }

@@ -10,6 +10,8 @@ final class SimulatorFaultGate: Sendable {
         var refused = 0
         var rejectCode = 0
         var rejectRemaining = 0
+        var rejectUnsubscribeCode = 0
+        var rejectUnsubscribeRemaining = 0
     }
 
     private let state = Mutex(State())
@@ -52,11 +54,29 @@ final class SimulatorFaultGate: Sendable {
         }
     }
 
+    /// The next `count` unsubscribe requests (any connection) are answered with error `code`.
+    func rejectUnsubscribes(code: Int, count: Int) {
+        state.withLock { s in
+            s.rejectUnsubscribeCode = code
+            s.rejectUnsubscribeRemaining = max(0, count)
+        }
+    }
+
+    /// Consumes one pending unsubscribe rejection; returns its code.
+    func takeUnsubscribeRejection() -> Int? {
+        state.withLock { s in
+            guard s.rejectUnsubscribeRemaining > 0 else { return nil }
+            s.rejectUnsubscribeRemaining -= 1
+            return s.rejectUnsubscribeCode
+        }
+    }
+
     /// Ends refusal and pending rejections (`.clear`).
     func clear() {
         state.withLock { s in
             s.refuseUntil = nil
             s.rejectRemaining = 0
+            s.rejectUnsubscribeRemaining = 0
         }
     }
 }

@@ -345,6 +345,48 @@ extension WebSocketIntegrationTests {
         await simulator.shutdown()
     }
 
+    // MARK: retryable errors answering the resync unsubscribe
+
+    @Test func retryableUnsubscribeErrorDuringResyncIsRetriedThenResubscribedOnce() async throws {
+        let simulator = try await WS.simulator()
+        let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 5))
+        let book = try await client.subscribe(.book("tBTCUSD", precision: .p0, length: 25))
+        #expect(await WS.converge([book], simulator))
+        // The resync's unsubscribe is refused twice (the server keeps the channel): subscribing
+        // before it is confirmed would get 10301 and replace the socket.
+        await simulator.inject(.rejectUnsubscribe(code: 11000, count: 2))
+        await simulator.inject(.corruptNextChecksum(connection: nil))
+        await simulator.step(3)
+        #expect(await WS.eventually { client.environment.integrityCounters.checksumMismatches == 1 })
+        #expect(await WS.converge([book], simulator))
+        let channel = try #require(await client.snapshot().channels.first)
+        #expect(channel.resyncs == 1)
+        #expect(channel.subscribeRequests == 2)  // initial + exactly one resubscribe
+        #expect(channel.phase == "live")
+        #expect(await client.snapshot().connections.allSatisfy { $0.opens == 1 })  // socket kept
+        #expect(await simulator.stats().faultsInjected["rejectUnsubscribe"] == 1)
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
+    @Test func unsubscribeRetriesExhaustedReplaceTheSocket() async throws {
+        let simulator = try await WS.simulator()
+        let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 1))
+        let book = try await client.subscribe(.book("tBTCUSD", precision: .p0, length: 25))
+        #expect(await WS.converge([book], simulator))
+        await simulator.inject(.rejectUnsubscribe(code: 10300, count: 2))
+        await simulator.inject(.corruptNextChecksum(connection: nil))
+        await simulator.step(3)
+        // 1 retry allowed: the second rejection gives up and the socket is replaced.
+        #expect(await WS.eventually { await client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await WS.converge([book], simulator))
+        let channel = try #require(await client.snapshot().channels.first)
+        #expect(channel.subscribeRequests == 2)  // initial + one on the new socket
+        #expect(channel.phase == "live")
+        await client.shutdown()
+        await simulator.shutdown()
+    }
+
     @Test func retryableErrorsDuringResubscribeAfterDropAreRetried() async throws {
         let f = try await Fixture.make { $0.subscribeRetry = ReconnectPolicy(initialDelay: .milliseconds(5), maxDelay: .milliseconds(40), maxAttempts: 5) }
         await f.simulator.inject(.rejectSubscribe(code: 11000, count: 3))

@@ -184,6 +184,39 @@ struct FaultTests {
         #expect(scenario.steps.contains { $0.fault == .rejectSubscribe(code: 11000, count: 2) })
     }
 
+    @Test func rejectUnsubscribeAnswersTheNextUnsubscribesWithTheCodeAndKeepsTheChannel() async throws {
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            let chan = try await ws.subscribe(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD","subId":7}"#)
+            let fault = try await TestHTTP.request("\(sim.controlURL)/fault", method: .POST, body: #"{"fault":"rejectUnsubscribe","code":11000,"count":2}"#)
+            #expect(fault.status == 200)
+            for attempt in 1...2 {
+                ws.send(#"{"event":"unsubscribe","chanId":\#(chan)}"#)
+                let error = try await ws.expect("rejection \(attempt)") { $0["event"]?.string == "error" }
+                #expect(error["code"]?.int == 11000)
+                #expect(error["chanId"]?.int == chan)
+            }
+            // Still subscribed: a duplicate subscribe is refused with 10301.
+            ws.send(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD","subId":8}"#)
+            let dup = try await ws.expect("dup") { $0["event"]?.string == "error" }
+            #expect(dup["code"]?.int == 10301)
+            ws.send(#"{"event":"unsubscribe","chanId":\#(chan)}"#)
+            let done = try await ws.expect("unsubscribed") { $0["event"]?.string == "unsubscribed" }
+            #expect(done["chanId"]?.int == chan)
+            #expect(await sim.stats().faultsInjected["rejectUnsubscribe"] == 1)
+            await ws.close()
+        }
+    }
+
+    @Test func rejectUnsubscribeParsing() throws {
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe","code":11000,"count":2}"#).object)) == .rejectUnsubscribe(code: 11000, count: 2))
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe"}"#).object)) == .rejectUnsubscribe(code: 10300, count: 1))
+        #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe","code":0}"#).object)) }
+        #expect(SimulatorFault.names.contains("rejectUnsubscribe"))
+        let scenario = try SimulatorScenario(json: #"{"seed":1,"steps":[{"at":0.1,"fault":"rejectUnsubscribe","code":10400,"count":3}]}"#)
+        #expect(scenario.steps.contains { $0.fault == .rejectUnsubscribe(code: 10400, count: 3) })
+    }
+
     /// Polls `condition` (bounded: 5 s, 5 ms steps).
     private func eventually(_ condition: () async -> Bool) async -> Bool {
         for _ in 0..<1_000 {

@@ -55,16 +55,31 @@ public struct AccountState: Sendable, Equatable {
     /// Most recent own trades (oldest first), at most `recentTradesCapacity`; `tu` replaces `te`.
     /// A deque: appending a fill and evicting the oldest are O(1) (hot path, ADR 0014).
     public private(set) var recentTrades: Deque<AccountTrade> = []
-    /// IDs of ``recentTrades`` (O(1) "seen before?" for every `te`/`tu`).
+    /// IDs of ``recentTrades`` (O(1) "stored?" for every `te`/`tu`).
     private var recentTradeIDs: Set<Int64> = []
+    /// IDs of every trade applied, at most ``seenTradeIDsCapacity`` (O(1) "reported before?"),
+    /// with their first-seen order for FIFO eviction. A superset of ``recentTrades``' IDs (same
+    /// insertion order, larger bound), so a late `tu` for a trade that already left
+    /// ``recentTrades`` does not report the fill again.
+    private var seenTradeIDs: Set<Int64> = []
+    private var seenTradeOrder: Deque<Int64> = []
     /// Snapshot types received since the state was created or last reset.
     public private(set) var receivedSnapshots: Set<AccountChange.SnapshotKind> = []
     /// Capacity of ``recentTrades``.
     public let recentTradesCapacity: Int
+    /// How many trade IDs are remembered for reporting each fill once (oldest forgotten first);
+    /// never below ``recentTradesCapacity``.
+    public let seenTradeIDsCapacity: Int
 
     /// Creates an empty state.
-    public init(recentTradesCapacity: Int = 1_000) {
+    /// - Parameters:
+    ///   - recentTradesCapacity: trades kept in ``recentTrades``.
+    ///   - seenTradeIDsCapacity: trade IDs remembered so a fill is reported once even after its
+    ///     trade left ``recentTrades`` (raised to `recentTradesCapacity` if smaller; 100,000 IDs
+    ///     take about 3 MB).
+    public init(recentTradesCapacity: Int = 1_000, seenTradeIDsCapacity: Int = 100_000) {
         self.recentTradesCapacity = max(0, recentTradesCapacity)
+        self.seenTradeIDsCapacity = max(self.recentTradesCapacity, seenTradeIDsCapacity)
     }
 
     // MARK: Queries
@@ -79,9 +94,10 @@ public struct AccountState: Sendable, Equatable {
         wallets[WalletKey(type: type, currency: currency)]
     }
 
-    /// Whether a trade with this ID has been recorded.
+    /// Whether a trade with this ID has been applied (and is still among the last
+    /// ``seenTradeIDsCapacity`` trade IDs), even if it already left ``recentTrades``.
     public func hasTrade(id: Int64) -> Bool {
-        recentTradeIDs.contains(id)
+        seenTradeIDs.contains(id)
     }
 
     /// Open orders sorted by ID (stable output for displays and tests).
@@ -226,12 +242,23 @@ public struct AccountState: Sendable, Equatable {
     /// Applies `te`/`tu`: records the trade. Each fill is reported once: the first row of a
     /// trade ID (normally its `te`) returns a `.trade` change; a later row of the same ID
     /// (the `tu` adding the fee, or a reconciliation duplicate) replaces the stored row and
-    /// returns no change. A trade evicted from ``recentTrades`` counts as unseen.
+    /// returns no change. A trade evicted from ``recentTrades`` is still known by its ID (one of
+    /// the last ``seenTradeIDsCapacity``): its late row returns no change and is not stored again.
     public mutating func applyTrade(_ trade: AccountTrade) -> [AccountChange] {
-        if recentTradeIDs.contains(trade.id) {
+        if seenTradeIDs.contains(trade.id) {
             // Searched from the newest end: a `tu` follows its `te` closely.
-            if let index = recentTrades.lastIndex(where: { $0.id == trade.id }) { recentTrades[index] = trade }
+            if recentTradeIDs.contains(trade.id), let index = recentTrades.lastIndex(where: { $0.id == trade.id }) {
+                recentTrades[index] = trade
+            }
             return []
+        }
+        if seenTradeIDsCapacity > 0 {
+            seenTradeIDs.insert(trade.id)
+            seenTradeOrder.append(trade.id)
+            // Bounded: runs at most once per call once full.
+            while seenTradeOrder.count > seenTradeIDsCapacity {
+                seenTradeIDs.remove(seenTradeOrder.removeFirst())
+            }
         }
         guard recentTradesCapacity > 0 else { return [.trade(trade)] }
         recentTrades.append(trade)

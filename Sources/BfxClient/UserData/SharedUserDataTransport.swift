@@ -25,7 +25,9 @@ import Synchronization
 /// ```
 ///
 /// Stopping the user-data client (or a fatal auth failure) closes the shared connection and
-/// ends the public subscriptions it carried.
+/// ends the public subscriptions it carried. When the pool's reconnect policy gives up on the
+/// shared connection, or the pool is shut down, ``connect()`` throws (``UserDataError/notConnected``
+/// or ``UserDataError/closed``) and the user-data client stops with that error.
 public struct SharedUserDataTransport: UserDataTransport {
     let core: SharedAuthCore
     /// The pooled authenticated connection (its ``AuthenticatedConnection/id`` is the connection
@@ -43,7 +45,8 @@ public struct SharedUserDataTransport: UserDataTransport {
             onAuthResult: { core.deliver(.event(.auth($0))) },
             onUserFrame: { core.deliver($0) },
             onInfo: { core.deliver(.event(.info(InfoEvent(code: BfxErrorCode(rawValue: $0))))) },
-            onDisconnected: { core.socketClosed() })
+            onDisconnected: { core.socketClosed() },
+            onStopped: { core.connectionEnded($0) })
         let connection = try client.openAuthenticatedConnection(hook, sharesPublicSubscriptions: true)
         core.attach(connection)
         self.core = core
@@ -56,6 +59,8 @@ public struct SharedUserDataTransport: UserDataTransport {
     public var reconnectsItself: Bool { true }
 
     /// Waits for the pool's next socket that asks for authentication.
+    /// - Throws: ``UserDataError/notConnected`` once the pool gave up on the connection,
+    ///   ``UserDataError/closed`` once it was stopped (``shutdown()``, `BfxClient.shutdown()`).
     public func connect() async throws -> any UserDataConnection {
         try await core.next()
     }
@@ -84,6 +89,8 @@ final class SharedAuthCore: Sendable {
         var nextID = 0
         var nextWaiterID: UInt64 = 0
         var isShutdown = false
+        /// Why no more sockets come: thrown by `connect()` (nil: ``UserDataError/closed``).
+        var endError: UserDataError?
     }
 
     private let state = Mutex(State())
@@ -132,10 +139,10 @@ final class SharedAuthCore: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any UserDataConnection, any Error>) in
-                enum Outcome { case ready(SharedUserDataConnection), closed, waiting(CheckedContinuation<any UserDataConnection, any Error>?) }
+                enum Outcome { case ready(SharedUserDataConnection), closed(UserDataError), waiting(CheckedContinuation<any UserDataConnection, any Error>?) }
                 let cancelled = Task.isCancelled
                 let outcome = state.withLock { s -> Outcome in
-                    if s.isShutdown || cancelled { return .closed }
+                    if s.isShutdown || cancelled { return .closed(s.endError ?? .closed) }
                     if let offered = s.offered {
                         s.offered = nil
                         return .ready(offered)
@@ -146,7 +153,7 @@ final class SharedAuthCore: Sendable {
                 }
                 switch outcome {
                 case let .ready(connection): continuation.resume(returning: connection)
-                case .closed: continuation.resume(throwing: cancelled ? CancellationError() : UserDataError.closed)
+                case let .closed(error): continuation.resume(throwing: cancelled ? CancellationError() : error)
                 case let .waiting(previous): previous?.resume(throwing: UserDataError.closed)
                 }
             }
@@ -230,10 +237,27 @@ final class SharedAuthCore: Sendable {
         }
     }
 
-    /// No more sockets are handed out; everything waiting is failed with `closed`.
-    func shutdown() {
-        let (waiter, pending, current) = state.withLock { s in
+    /// The pool's connection ended for good (its reconnect policy gave up, or it was stopped,
+    /// for example by `BfxClient.shutdown()`): a waiting or later `connect()` throws, so the
+    /// user-data client stops as in separate mode — ``UserDataError/notConnected`` when the
+    /// policy gave up, ``UserDataError/closed`` when the connection was stopped. A no-op after
+    /// ``shutdown(with:)`` (the client's own stop closes the connection too).
+    func connectionEnded(_ reason: AuthenticationHook.StopReason) {
+        let error: UserDataError
+        switch reason {
+        case .reconnectGaveUp: error = .notConnected
+        case .stopped: error = .closed
+        }
+        shutdown(with: error)
+    }
+
+    /// No more sockets are handed out; everything waiting is failed with `error`.
+    func shutdown(with error: UserDataError = .closed) {
+        let taken = state.withLock { s -> (CheckedContinuation<any UserDataConnection, any Error>?,
+                                           CheckedContinuation<String, any Error>?, SharedUserDataConnection?)? in
+            guard !s.isShutdown else { return nil }
             s.isShutdown = true
+            s.endError = error
             let taken = (s.waiter?.continuation, s.pendingAuth?.continuation, s.current)
             s.waiter = nil
             s.pendingAuth = nil
@@ -241,8 +265,9 @@ final class SharedAuthCore: Sendable {
             s.offered = nil
             return taken
         }
-        waiter?.resume(throwing: UserDataError.closed)
-        pending?.resume(throwing: UserDataError.closed)
+        guard let (waiter, pending, current) = taken else { return }
+        waiter?.resume(throwing: error)
+        pending?.resume(throwing: error)
         current?.finish()
     }
 }

@@ -127,7 +127,8 @@ public actor UserDataClient {
         self.clock = clock
         self.wallMillis = wallMillis
         self.logger = logger
-        self.account = AccountState(recentTradesCapacity: configuration.recentTradesCapacity)
+        self.account = AccountState(recentTradesCapacity: configuration.recentTradesCapacity,
+                                    seenTradeIDsCapacity: configuration.seenTradeIDsCapacity)
         self.outage = OutageBuffer(capacity: configuration.outageBufferCapacity, maxAge: configuration.outageBufferMaxAge)
         var seedSource = SystemRandomNumberGenerator()
         self.cidSequence = Int64(seedSource.next() % 1000)
@@ -284,9 +285,16 @@ public actor UserDataClient {
                 conn = try await transport.connect()
             } catch {
                 if transport.reconnectsItself {
-                    // Such a transport only fails `connect()` once it is shut down (or the task is
-                    // cancelled): there is nothing to retry.
-                    if !stopRequested { finish(with: (error as? UserDataError) ?? .closed) }
+                    // Such a transport only fails `connect()` once its connection ended for good
+                    // (the pool's policy gave up, the pool was shut down) or the task is
+                    // cancelled: nothing to retry. End as separate mode does on give-up.
+                    if !stopRequested {
+                        let failure = (error as? UserDataError) ?? .closed
+                        logger.error("user-data shared connection ended", metadata: ["error": "\(failure)"])
+                        fatalError = failure
+                        await transport.shutdown()
+                        finish(with: failure)
+                    }
                     return
                 }
                 backoff.attemptFailed(at: clock.now())

@@ -38,6 +38,10 @@ public struct UserDataConfiguration: Sendable {
     public var jitterSeed: UInt64?
     /// Number of most recent own trades kept in ``AccountState/recentTrades``.
     public var recentTradesCapacity: Int
+    /// Number of own trade IDs remembered to report each fill once, even when a late `tu` (or a
+    /// reconciliation row) arrives after its trade left ``AccountState/recentTrades``; oldest
+    /// forgotten first (FIFO). At least `recentTradesCapacity` is used. 100,000 IDs ≈ 3 MB.
+    public var seenTradeIDsCapacity: Int
     /// A connection that delivered nothing (not even a channel-0 `hb`, which Bitfinex sends after
     /// 15 s of silence) for this long is considered stalled and replaced; `nil` disables the check.
     public var heartbeatTimeout: Duration?
@@ -64,7 +68,8 @@ public struct UserDataConfiguration: Sendable {
         recentTradesCapacity: Int = 1_000,
         heartbeatTimeout: Duration? = .seconds(20),
         sharing: ConnectionSharing = .separate,
-        eventBufferCapacity: Int = 10_000
+        eventBufferCapacity: Int = 10_000,
+        seenTradeIDsCapacity: Int = 100_000
     ) {
         self.heartbeatTimeout = heartbeatTimeout
         self.deadManSwitch = deadManSwitch
@@ -80,6 +85,7 @@ public struct UserDataConfiguration: Sendable {
         self.reconnect = reconnect
         self.jitterSeed = jitterSeed
         self.recentTradesCapacity = recentTradesCapacity
+        self.seenTradeIDsCapacity = seenTradeIDsCapacity
         self.sharing = sharing
         self.eventBufferCapacity = eventBufferCapacity
     }
@@ -94,6 +100,7 @@ public struct UserDataConfiguration: Sendable {
         if outageBufferMaxAge <= .zero { problems.append("outageBufferMaxAge must be > 0") }
         if snapshotTimeout < .zero { problems.append("snapshotTimeout must be >= 0") }
         if recentTradesCapacity < 0 { problems.append("recentTradesCapacity must be >= 0") }
+        if seenTradeIDsCapacity < 0 { problems.append("seenTradeIDsCapacity must be >= 0") }
         if let heartbeatTimeout, heartbeatTimeout <= .zero { problems.append("heartbeatTimeout must be > 0 or absent") }
         if eventBufferCapacity < 1 { problems.append("eventBufferCapacity must be >= 1") }
         return problems

@@ -40,6 +40,11 @@ public enum RuntimeHost {
         var options = RuntimeOptions(logger: logger, metricsRegistry: registry, environment: environment, configPath: run.configPath)
         options.listenOverride = run.listen
         let runtime = Runtime(config: config, options: options)
+        // Trap SIGINT/SIGTERM/SIGHUP BEFORE start: a signal arriving during or right after start is
+        // queued and handled once running (graceful stop / reload) instead of hitting the default
+        // action, which killed the process without shutdown (nonce high-water marks not persisted).
+        // Not with --once: nothing would consume the signals, so Ctrl-C must keep its default action.
+        let signals: UnixSignalsSequence? = run.once ? nil : await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup)
         do {
             try await runtime.start()
         } catch {
@@ -73,7 +78,7 @@ public enum RuntimeHost {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // SIGINT/SIGTERM: graceful stop. SIGHUP: reload (old config kept when invalid).
-                let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup)
+                guard let signals else { return }
                 for await signal in signals {
                     if signal == .sighup {
                         logger.notice("SIGHUP: reloading configuration")

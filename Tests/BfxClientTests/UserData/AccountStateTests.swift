@@ -106,6 +106,36 @@ enum UD {
         #expect(state.applyTrade(lateUpdate).isEmpty)
     }
 
+    @Test func lateTradeUpdateAfterEvictionIsReportedOnceWithinTheSeenIDBound() {
+        var state = AccountState(recentTradesCapacity: 2, seenTradeIDsCapacity: 4)
+        for id in Int64(1)...4 {
+            let trade = UD.trade(id, order: 1, amount: "0.1")
+            #expect(state.applyTrade(trade) == [.trade(trade)])
+        }
+        #expect(state.recentTrades.map(\.id) == [3, 4])
+        // Trade 1 left recentTrades but its ID is remembered: its late `tu` is not a new fill
+        // and is not stored again.
+        var late = UD.trade(1, order: 1, amount: "0.1")
+        late.fee = UD.n("-0.01")
+        #expect(state.hasTrade(id: 1))
+        #expect(state.applyTrade(late).isEmpty)
+        #expect(state.recentTrades.map(\.id) == [3, 4])
+        // A `tu` of a trade still in recentTrades replaces the stored row silently.
+        var fee4 = UD.trade(4, order: 1, amount: "0.1")
+        fee4.fee = UD.n("-0.02")
+        #expect(state.applyTrade(fee4).isEmpty)
+        #expect(state.recentTrades.last == fee4)
+        // FIFO: a fifth trade forgets the oldest ID (1), not the others.
+        _ = state.applyTrade(UD.trade(5, order: 1, amount: "0.1"))
+        #expect(!state.hasTrade(id: 1))
+        #expect([2, 3, 4, 5].allSatisfy { state.hasTrade(id: $0) })
+        // Beyond the bound a late row counts as unseen again (documented limit).
+        #expect(state.applyTrade(late) == [.trade(late)])
+        // The ID bound never falls below the trade list's.
+        #expect(AccountState(recentTradesCapacity: 10, seenTradeIDsCapacity: 3).seenTradeIDsCapacity == 10)
+        #expect(AccountState().seenTradeIDsCapacity == 100_000)
+    }
+
     @Test func fundingInfoIsStoredPerSymbol() {
         var state = AccountState()
         let usd = FundingInfo(symbol: "fUSD", yieldLoan: UD.n("0.0002"), yieldLend: UD.n("0.0001"),

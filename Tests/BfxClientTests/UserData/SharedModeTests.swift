@@ -25,7 +25,8 @@ import Testing
         let recorder = EventRecorder()
 
         /// `reconnectDelay`: the pool's fixed reconnect delay (a window for offline activity).
-        static func make(reconnectDelay: Duration = .milliseconds(20)) async throws -> Setup {
+        /// `maxAttempts`: the pool's give-up limit (nil: retry forever).
+        static func make(reconnectDelay: Duration = .milliseconds(20), maxAttempts: Int? = nil) async throws -> Setup {
             var configuration = SimulatorConfiguration()
             configuration.tickMode = .manual
             configuration.apiKeys = [
@@ -37,7 +38,7 @@ import Testing
             let simulator = try await BfxSimulator.start(configuration, logger: logger)
             var clientConfiguration = WS.configuration(for: simulator)
             clientConfiguration.reconnect = ReconnectPolicy(initialDelay: reconnectDelay, multiplier: 1, maxDelay: reconnectDelay,
-                                                            jitter: .none)
+                                                            jitter: .none, maxAttempts: maxAttempts)
             clientConfiguration.authenticatedRateLimit = ConnectionRateLimit(maxConnections: 100, window: .seconds(1))
             let market = try WS.client(clientConfiguration)
             let shared = try SharedUserDataTransport(client: market)
@@ -181,6 +182,101 @@ import Testing
         let trades = try await s.market.subscribe(.trades("tBTCUSD"))
         #expect(await WS.eventually { trades.isLive })
         #expect(s.market.connectionCount == 1)
+        await s.shutdown()
+    }
+
+    /// A maintenance window (20060 … 20061) on the shared socket: no reconnect, the user-data
+    /// client reports both codes and holds inputs, the pool resubscribes the public channels
+    /// after 20061, and the input held meanwhile reaches the exchange exactly once.
+    @Test func sharedConnectionSurvivesAMaintenanceWindow() async throws {
+        let s = try await Setup.make()
+        defer { Task { await s.shutdown() } }
+        try await s.client.start()
+        let ticker = try await s.market.subscribe(.ticker("tBTCUSD"))
+        let tally = Tally()
+        let consumer = Self.consume(ticker, into: tally)
+        defer { consumer.cancel() }
+        #expect(await WS.eventually { ticker.isLive })
+        let price = try #require(await UserDataSimulatorTests.insidePrice(s.simulator), "no room inside the spread")
+        let before = try await s.client.submit(UserDataSimulatorTests.order(701, amount: "0.01", price: price - 5))
+
+        await s.simulator.inject(.maintenance(duration: .seconds(3)))
+        try await s.recorder.wait { if case .serverInfo(20060, _) = $0 { true } else { false } }
+        #expect(await WS.eventually { !ticker.isLive })
+        let held = Task { try await s.client.submit(UserDataSimulatorTests.order(702, amount: "0.01", price: price - 6)) }
+        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+        // Held, not sent: the exchange is still in maintenance and has not seen it.
+        #expect(await s.simulator.stats().maintenance)
+        #expect(await s.client.currentPhase == .ready)
+
+        try await s.recorder.wait { if case .serverInfo(20061, _) = $0 { true } else { false } }
+        let placed = try await held.value
+        #expect(placed.cid == 702)
+        try await s.recorder.wait { if case .outageBufferFlushed(1, 0, 0) = $0 { true } else { false } }
+        #expect(await WS.eventually { tally.count("resubscribed") == 1 && ticker.isLive })
+
+        // Exactly once at the exchange; the account matches it; same socket, one auth.
+        let open = try await s.rest.orders()
+        #expect(open.filter { $0.cid == 702 }.count == 1)
+        #expect(open.filter { $0.cid == 701 }.map(\.id) == [before.id])
+        #expect(Set(await s.client.accountState.orders.keys) == Set(open.map(\.id)))
+        #expect(await s.client.status.authAttempts.count == 1)
+        #expect(!s.recorder.events.contains { if case .disconnected = $0 { true } else { false } })
+        #expect(await s.simulator.stats().connections == 1)
+        #expect(s.market.connectionCount == 1)
+        await s.shutdown()
+    }
+
+    static func isStopped(_ event: UserDataEvent, _ error: UserDataError) -> Bool {
+        if case .stopped(error) = event { true } else { false }
+    }
+
+    /// The pool's reconnect policy gives up on the shared socket: the user-data client stops as
+    /// separate mode does on give-up (typed error, buffered input failed, phase `stopped`)
+    /// instead of waiting for a socket that never comes.
+    @Test func sharedClientStopsWhenThePoolGivesUp() async throws {
+        let s = try await Setup.make(reconnectDelay: .seconds(1), maxAttempts: 2)
+        defer { Task { await s.shutdown() } }
+        try await s.client.start()
+        let price = try #require(await UserDataSimulatorTests.insidePrice(s.simulator), "no room inside the spread")
+        await s.simulator.inject(.refuseConnections(duration: .seconds(30)))
+        await s.simulator.inject(.dropAll)
+        try await s.recorder.wait { $0.isDisconnected }
+        let held = Task { try await s.client.submit(UserDataSimulatorTests.order(901, amount: "0.01", price: price - 5)) }
+        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+
+        try await s.recorder.wait { Self.isStopped($0, .notConnected) }
+        await #expect(throws: UserDataError.notConnected) { try await held.value }
+        #expect(await s.client.currentPhase == .stopped)
+        #expect(await s.client.status.fatalError == .notConnected)
+        #expect(await s.client.status.bufferedInputs == 0)
+        await #expect(throws: UserDataError.closed) {
+            try await s.client.submit(UserDataSimulatorTests.order(902, amount: "0.01", price: price - 6))
+        }
+        // The given-up shared slot left the pool.
+        #expect(await WS.eventually { s.market.connectionCount == 0 })
+        await s.simulator.inject(.clear)
+        await s.shutdown()
+    }
+
+    /// `BfxClient.shutdown()` ends the shared connection: the user-data client stops with
+    /// ``UserDataError/closed`` and fails what it was holding.
+    @Test func sharedClientStopsWhenTheBfxClientShutsDown() async throws {
+        let s = try await Setup.make()
+        defer { Task { await s.shutdown() } }
+        try await s.client.start()
+        let price = try #require(await UserDataSimulatorTests.insidePrice(s.simulator), "no room inside the spread")
+        // Maintenance makes the client hold the next input in its outage buffer.
+        await s.simulator.inject(.maintenance(duration: .seconds(5)))
+        try await s.recorder.wait { if case .serverInfo(20060, _) = $0 { true } else { false } }
+        let held = Task { try await s.client.submit(UserDataSimulatorTests.order(911, amount: "0.01", price: price - 5)) }
+        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+
+        await s.market.shutdown()
+        try await s.recorder.wait { Self.isStopped($0, .closed) }
+        await #expect(throws: UserDataError.closed) { try await held.value }
+        #expect(await s.client.currentPhase == .stopped)
+        #expect(await WS.eventually { await s.simulator.stats().connections == 0 })
         await s.shutdown()
     }
 
