@@ -703,14 +703,7 @@ final class ConnectionSlot: @unchecked Sendable {
             ])
             let token = member.retryToken
             let id = member.id
-            let loop = eventLoop
-            let clock = environment.clock
-            Task { [weak self] in
-                if delay > .zero {
-                    do { try await clock.sleep(for: delay) } catch { return }
-                }
-                loop.execute { self?.unsubscribeRetryDue(id, chanId: chanId, token: token) }
-            }
+            afterDelay(delay) { $0.unsubscribeRetryDue(id, chanId: chanId, token: token) }
         case .giveUp(let reason):
             logger.error("unsubscribe retries exhausted; replacing the socket", metadata: [
                 "channel": "\(member.spec)", "code": "\(code)", "reason": "\(reason)",
@@ -753,17 +746,24 @@ final class ConnectionSlot: @unchecked Sendable {
             environment.emit(.subscribeRetryScheduled(member.id, member.spec, code: code, attempt: attempt, delay: delay))
             let token = member.retryToken
             let id = member.id
-            let loop = eventLoop
-            let clock = environment.clock
-            Task { [weak self] in
-                if delay > .zero {
-                    do { try await clock.sleep(for: delay) } catch { return }
-                }
-                loop.execute { self?.subscribeRetryDue(id, token: token) }
-            }
+            afterDelay(delay) { $0.subscribeRetryDue(id, token: token) }
         case .giveUp(let reason):
             logger.error("subscribe retries exhausted", metadata: ["channel": "\(member.spec)", "code": "\(code)", "reason": "\(reason)"])
             fail(member, SubscriptionError(code: code, message: message, attempts: backoff.attempts))
+        }
+    }
+
+    /// Runs `action` on this slot's event loop after `delay` on the injected clock (the
+    /// subscribe/unsubscribe retry timers). Not cancelled: each timer carries a token and the
+    /// action ignores a stale one; a deallocated slot drops it.
+    private func afterDelay(_ delay: Duration, _ action: @escaping @Sendable (ConnectionSlot) -> Void) {
+        let loop = eventLoop
+        let clock = environment.clock
+        Task { [weak self] in
+            if delay > .zero {
+                do { try await clock.sleep(for: delay) } catch { return }
+            }
+            loop.execute { if let self { action(self) } }
         }
     }
 
