@@ -240,8 +240,8 @@ extension Runtime {
         return result
     }
 
-    /// Sends an order input over the user-data stream; counts it and maps errors.
-    func userDataInput(key: String?, label: String, _ body: @Sendable (UserDataClient) async throws -> Order) async throws -> Order? {
+    /// Sends an input (order or funding offer) over the user-data stream; counts it and maps errors.
+    func userDataInput<Value: Sendable>(key: String?, label: String, _ body: @Sendable (UserDataClient) async throws -> Value) async throws -> Value? {
         guard let client = await readyUserData(key: key), let name = key ?? config.keys.first?.name else { return nil }
         userData[name]?.view.inputsSent += 1
         do {

@@ -316,13 +316,10 @@ public actor Runtime {
         }
     }
 
-    /// The per-endpoint token-bucket limits for `BfxRESTClient` from `rate_limits`: the configured
-    /// budgets are the default for every endpoint; the client's stricter `platform/status`
-    /// override (30/min) is kept unless the public budget is lower still.
+    /// The per-endpoint token-bucket limits for `BfxRESTClient` from `rate_limits` (see
+    /// `RateLimitConfig.restRateLimits`: defaults, capped built-ins, then `rate_limits.endpoints`).
     static func restRateLimits(_ config: RateLimitConfig) -> RESTRateLimits {
-        let defaults = RESTRateLimits()
-        let overrides = defaults.overrides.mapValues { min($0, config.restPublicPerMinute) }
-        return RESTRateLimits(authPerMinute: config.restAuthPerMinute, publicPerMinute: config.restPublicPerMinute, overrides: overrides)
+        config.restRateLimits
     }
 
     /// `nonce` as the nonce manager's configuration (settings YAML does not cover keep the

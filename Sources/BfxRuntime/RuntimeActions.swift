@@ -166,6 +166,61 @@ extension Runtime {
         return try await restCall(path: "auth/w/order/cancel", body: "{\"id\":\(id)}", key: key)
     }
 
+    /// Cancels several orders at once (`oc_multi`): by order ids, by CIDs (with their creation
+    /// date, `YYYY-MM-DD` UTC), by group ids, or all. With a ready user-data stream for the key
+    /// it is one correlated WebSocket `oc_multi`, resolved by each affected order's `oc`; ids that
+    /// are not open orders of the stream's account are reported as failures without waiting for a
+    /// confirmation that would never come. Otherwise it is REST `auth/w/order/cancel/multi`
+    /// (class `nonce.map.order_cancel`). Returns notification JSON (`oc_multi-req`, the cancelled
+    /// orders in INFO; on the WebSocket path TEXT names the count and any failures).
+    /// - Throws: `RuntimeError.invalidArgument` for an empty id/cid/gid list,
+    ///   `RuntimeError.callFailed` when every cancellation failed or the input was rejected,
+    ///   `RuntimeError.unknownKey` without an API key.
+    public func cancelOrders(_ selection: OrderCancelMulti, key: String? = nil) async throws -> String {
+        guard phase == .running || phase == .starting || phase == .stopping else { throw RuntimeError.notRunning }
+        switch selection {
+        case .ids(let ids) where ids.isEmpty: throw RuntimeError.invalidArgument("cancel orders: empty id list")
+        case .gids(let gids) where gids.isEmpty: throw RuntimeError.invalidArgument("cancel orders: empty gid list")
+        case .cids(let cids) where cids.isEmpty: throw RuntimeError.invalidArgument("cancel orders: empty cid list")
+        default: break
+        }
+        guard let client = await readyUserData(key: key), let name = key ?? config.keys.first?.name else {
+            return try await restCall(path: "auth/w/order/cancel/multi", body: selection.payload.serialized(), key: key)
+        }
+        var failures: [String] = []
+        var effective = selection
+        if case .ids(let ids) = selection {
+            let open = Set(await client.accountState.openOrders.map(\.id))
+            failures = ids.filter { !open.contains($0) }.map { "order \($0) is not open" }
+            effective = .ids(ids.filter { open.contains($0) })
+        }
+        var closed: [Order] = []
+        if effective != .ids([]) {
+            userData[name]?.view.inputsSent += 1
+            let results: [Result<Order, UserDataError>]
+            do {
+                results = try await client.cancelMulti(effective)
+            } catch let error as UserDataError {
+                userData[name]?.view.inputErrors += 1
+                throw RuntimeError.callFailed("cancel orders (WebSocket): \(error)")
+            }
+            for result in results {
+                switch result {
+                case .success(let order): closed.append(order)
+                case .failure(let error): failures.append("\(error)")
+                }
+            }
+            // One sent input with any failed order (including ids that were not open) counts as one input error.
+            if !failures.isEmpty { userData[name]?.view.inputErrors += 1 }
+        }
+        if closed.isEmpty, let first = failures.first {
+            throw RuntimeError.callFailed("cancel orders (WebSocket): \(failures.count) failed; first: \(first)")
+        }
+        let text = "Cancelled \(closed.count) order(s) via WebSocket"
+            + (failures.isEmpty ? "" : "; \(failures.count) failed: \(failures.prefix(3).joined(separator: "; "))")
+        return Self.notificationJSON(type: "oc_multi-req", info: .orders(closed), text: text)
+    }
+
     /// Wallets as JSON text (WALLET rows): from the live `AccountState` when the key's user-data
     /// stream is ready, else REST `auth/r/wallets`.
     public func wallets(key: String? = nil) async throws -> String {
@@ -256,7 +311,8 @@ extension Runtime {
         }
         if new.rateLimits.restAuthPerMinute != config.rateLimits.restAuthPerMinute
             || new.rateLimits.wsConnectAuthPer15s != config.rateLimits.wsConnectAuthPer15s
-            || new.rateLimits.wsConnectPublicPerMinute != config.rateLimits.wsConnectPublicPerMinute {
+            || new.rateLimits.wsConnectPublicPerMinute != config.rateLimits.wsConnectPublicPerMinute
+            || new.rateLimits.endpoints != config.rateLimits.endpoints {
             restartNeeded.append("rate_limits (except rest_public_per_minute)")
         }
         if new.connections.map(\.key) != config.connections.map(\.key) { restartNeeded.append("connections[].key") }

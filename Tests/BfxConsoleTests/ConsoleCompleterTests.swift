@@ -19,7 +19,7 @@ import BfxConsole
     }
 
     @Test func subcommandsAndSymbols() {
-        #expect(completer.candidates(forLinePrefix: "order ") == ["cancel", "cancel-all", "new", "update"])
+        #expect(completer.candidates(forLinePrefix: "order ") == ["cancel", "cancel-all", "cancel-multi", "new", "update"])
         #expect(completer.candidates(forLinePrefix: "order new t") == ["tBTCUSD", "tETHUSD"])
         #expect(completer.candidates(forLinePrefix: "book tE") == ["tETHUSD"])
         #expect(completer.candidates(forLinePrefix: "book tBTCUSD ").isEmpty)

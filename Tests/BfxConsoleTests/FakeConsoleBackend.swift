@@ -113,6 +113,22 @@ actor FakeConsoleBackend: ConsoleBackend {
         return .fields([JSONObject.Member("cancelled", .int(1))])
     }
 
+    func cancelOrders(_ selection: OrderCancelMulti) async throws -> JSONValue {
+        actions.append("cancel-multi \(selection.payload.serialized())")
+        return .fields([JSONObject.Member("type", .string("oc_multi-req")), JSONObject.Member("status", "SUCCESS")])
+    }
+
+    func submitFundingOffer(_ offer: ConsoleFundingOfferRequest) async throws -> JSONValue {
+        actions.append("fon \(offer.type) \(offer.symbol) \(offer.amount) \(offer.rate) \(offer.period) \(offer.flags)")
+        return .fields([JSONObject.Member("type", .string("fon-req")), JSONObject.Member("status", "SUCCESS"),
+                        JSONObject.Member("offer", .fields([JSONObject.Member("id", .int(77)), JSONObject.Member("symbol", .string(offer.symbol))]))])
+    }
+
+    func cancelFundingOffer(id: Int64) async throws -> JSONValue {
+        actions.append("foc \(id)")
+        return .fields([JSONObject.Member("type", .string("foc-req")), JSONObject.Member("status", "SUCCESS")])
+    }
+
     func restCall(method: String, path: String, body: String?, priority: String?) async throws -> String {
         restCalls.append((method, path, body, priority))
         if path == "platform/status" { return "[1]" }

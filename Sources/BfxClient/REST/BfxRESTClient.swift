@@ -244,6 +244,10 @@ public final class BfxRESTClient: Sendable {
     /// Time left of a global `ERR_RATE_LIMIT` block, if one is active.
     public var rateLimitBlock: Duration? { limiter.blockedFor }
 
+    /// How often a call to `endpoint` (an endpoint name, see ``RESTRateLimits/endpointName(forPath:)``)
+    /// waited for its client-side token bucket since the client was created.
+    public func rateLimitWaits(endpoint: String) -> Int { limiter.waits(endpoint: endpoint) }
+
     // MARK: - Internals
 
     private func rows<T>(_ path: String, body: JSONObject = JSONObject(),
@@ -346,9 +350,7 @@ public final class BfxRESTClient: Sendable {
 
     /// The rate-limit bucket of a path: the path without a trailing symbol segment.
     static func endpointName(_ path: String) -> String {
-        let parts = path.split(separator: "/")
-        let kept = parts.filter { seg in !(seg.count > 1 && (seg.first == "t" || seg.first == "f") && seg.dropFirst().allSatisfy { $0.isUppercase || $0.isNumber || $0 == ":" }) }
-        return kept.joined(separator: "/")
+        RESTRateLimits.endpointName(forPath: path)
     }
 }
 

@@ -16,6 +16,8 @@ final class RESTRateLimiter: Sendable {
     private struct State {
         var buckets: [String: Bucket] = [:]
         var blockedUntilNanos: UInt64 = 0
+        /// Times a call waited for its endpoint's token (not for a global block), per endpoint name.
+        var waitCounts: [String: Int] = [:]
     }
 
     private let limits: RESTRateLimits
@@ -46,6 +48,7 @@ final class RESTRateLimiter: Sendable {
                     b.tokens -= 1
                     return nil
                 }
+                s.waitCounts[endpoint, default: 0] += 1
                 return now &+ UInt64(((1 - b.tokens) / b.tokensPerNano).rounded(.up))
             }
             guard let waitUntil else { return }
@@ -53,6 +56,11 @@ final class RESTRateLimiter: Sendable {
             try await clock.sleep(untilMonotonicNanos: waitUntil)
         }
         throw BfxRESTError.transport(path: endpoint, message: "rate limiter did not grant a token")
+    }
+
+    /// How often calls to `endpoint` waited for a token.
+    func waits(endpoint: String) -> Int {
+        state.withLock { $0.waitCounts[endpoint] ?? 0 }
     }
 
     /// Blocks every endpoint for `duration` (after `ERR_RATE_LIMIT`/429).

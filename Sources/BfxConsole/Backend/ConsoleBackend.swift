@@ -42,6 +42,13 @@ public protocol ConsoleBackend: Sendable {
     func cancelOrder(id: Int64) async throws -> JSONValue
     /// Cancels every open order (`order cancel-all`).
     func cancelAllOrders() async throws -> JSONValue
+    /// Cancels several orders at once (`oc_multi`): by ids, CIDs, group ids or all
+    /// (`order cancel-multi`); returns the server's confirmation.
+    func cancelOrders(_ selection: OrderCancelMulti) async throws -> JSONValue
+    /// Creates a funding offer (`funding offer new`); returns the server's confirmation.
+    func submitFundingOffer(_ offer: ConsoleFundingOfferRequest) async throws -> JSONValue
+    /// Cancels a funding offer (`funding offer cancel`).
+    func cancelFundingOffer(id: Int64) async throws -> JSONValue
     /// Any REST endpoint; `auth/…` paths are signed through the nonce queue with `priority`.
     /// Returns the raw response body (`call`).
     func restCall(method: String, path: String, body: String?, priority: String?) async throws -> String

@@ -215,9 +215,32 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         try summarize(try await account { try await $0.cancelOrder(id: id) }, path: "order cancel")
     }
 
-    /// `oc_multi {all:1}` through REST `auth/w/order/cancel/multi`.
+    /// `oc_multi` through `Runtime.cancelOrders` (WebSocket when the key's user-data stream is
+    /// ready, else REST `auth/w/order/cancel/multi`).
+    public func cancelOrders(_ selection: OrderCancelMulti) async throws -> JSONValue {
+        try summarize(try await account { try await $0.cancelOrders(selection) }, path: "order cancel-multi")
+    }
+
+    /// `fon` through `Runtime.submitFundingOffer` (WebSocket when the key's user-data stream is
+    /// ready, else REST `auth/w/funding/offer/submit`).
+    public func submitFundingOffer(_ offer: ConsoleFundingOfferRequest) async throws -> JSONValue {
+        let text = try await account {
+            try await $0.submitFundingOffer(symbol: offer.symbol, amount: offer.amount, rate: offer.rate, period: offer.period,
+                                            type: offer.type, flags: offer.flags)
+        }
+        return try summarize(text, path: "funding offer new", fundingOffer: true)
+    }
+
+    /// `foc` through `Runtime.cancelFundingOffer` (WebSocket when ready, else REST
+    /// `auth/w/funding/offer/cancel`).
+    public func cancelFundingOffer(id: Int64) async throws -> JSONValue {
+        try summarize(try await account { try await $0.cancelFundingOffer(id: id) }, path: "funding offer cancel", fundingOffer: true)
+    }
+
+    /// `oc_multi {all:1}` through `Runtime.cancelOrders(.all)` (WebSocket when the key's
+    /// user-data stream is ready, else REST `auth/w/order/cancel/multi`).
     public func cancelAllOrders() async throws -> JSONValue {
-        try await notification(path: "auth/w/order/cancel/multi", body: .fields([JSONObject.Member("all", .int(1))]))
+        try await cancelOrders(.all)
     }
 
     /// Any REST call.
@@ -419,14 +442,26 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         try summarize(try await restCall(method: "POST", path: path, body: body.serialized(), priority: nil), path: path)
     }
 
-    private func summarize(_ text: String, path: String) throws -> JSONValue {
+    /// A notification as `{type, status, text, order|offer|info}`; `fundingOffer` reads INFO as a
+    /// FUNDING OFFER row instead of an ORDER row.
+    private func summarize(_ text: String, path: String, fundingOffer: Bool = false) throws -> JSONValue {
         let parsed = try Self.parse(text, path: path)
         // NOTIFICATION: [MTS, TYPE, MSG_ID, null, NOTIFY_INFO, CODE, STATUS, TEXT]
         guard case .array(let items) = parsed, items.count >= 8, case .string(let type) = items[1] else { return parsed }
         var fields = [JSONObject.Member("type", .string(type)), JSONObject.Member("status", items[6]), JSONObject.Member("text", items[7])]
         var info = items[4]
         if case .array(let rows) = info, rows.count == 1, case .array = rows[0] { info = rows[0] }
-        if case .array(let row) = info, row.count >= 17 {
+        if fundingOffer, case .array(let row) = info, row.count >= 16 {
+            // FUNDING OFFER: [ID, SYMBOL, MTS_CREATE, MTS_UPDATE, AMOUNT, AMOUNT_ORIG, TYPE, _, _, FLAGS, STATUS, _, _, _, RATE, PERIOD, …]
+            let offer = JSONValue.array(row)
+            fields.append(JSONObject.Member("offer", .fields([
+                JSONObject.Member("id", offer.optionalText(0).flatMap { Int64($0) }.map { JSONValue.int($0) } ?? .null),
+                JSONObject.Member("symbol", .string(offer.text(1))), JSONObject.Member("type", .string(offer.text(6))),
+                JSONObject.Member("amount", .string(offer.text(4))), JSONObject.Member("amount_orig", .string(offer.text(5))),
+                JSONObject.Member("rate", .string(offer.text(14))), JSONObject.Member("period", .string(offer.text(15))),
+                JSONObject.Member("status", .string(offer.text(10))),
+            ])))
+        } else if case .array(let row) = info, row.count >= 17 {
             fields.append(JSONObject.Member("order", Self.order(.array(row)).consoleValue))
         } else {
             fields.append(JSONObject.Member("info", info))

@@ -1,3 +1,4 @@
+import BfxClient
 import BfxNonce
 import Yams
 
@@ -236,8 +237,58 @@ struct ConfigDecoder {
         r.restAuthPerMinute = m.int("rest_auth_per_minute", default: r.restAuthPerMinute, range: 1...10_000)
         r.wsConnectPublicPerMinute = m.int("ws_connect_public_per_minute", default: r.wsConnectPublicPerMinute, range: 1...1000)
         r.wsConnectAuthPer15s = m.int("ws_connect_auth_per_15s", default: r.wsConnectAuthPer15s, range: 1...1000)
+        r.endpoints = endpointRateLimits(m)
         m.finish()
         return r
+    }
+
+    /// `rate_limits.endpoints[]`: `{path: <endpoint name or prefix*>, per_minute: N}`, unique paths.
+    func endpointRateLimits(_ m: MappingCursor) -> [EndpointRateLimitConfig] {
+        let items = m.sequence("endpoints")
+        if !m.has("endpoints") {
+            for key in ["path", "per_minute"] { reader.noteKnown(m.path.key("endpoints").index(0).key(key)) }
+        }
+        var result: [EndpointRateLimitConfig] = []
+        var seen: Set<String> = []
+        for (path, node) in items {
+            let e = reader.mapping(node, path)
+            let raw = e.requiredString("path", hint: "an endpoint such as auth/r/orders/hist, or a prefix such as ticker*")
+            let perMinute = e.optionalInt("per_minute", range: 1...10_000)
+            if !e.has("per_minute") { e.missing("per_minute", hint: "requests per minute, 1–10000") }
+            e.finish()
+            guard let raw else { continue }  // the path is still checked when per_minute is bad
+            let pathNode = e.value("path")
+            var name = Substring(raw)
+            while name.hasPrefix("/") { name = name.dropFirst() }
+            if name.hasPrefix("v2/") { name = name.dropFirst(3) }
+            let trimmed = String(name)
+            let stem = trimmed.hasSuffix("*") ? String(trimmed.dropLast()) : trimmed
+            if trimmed.isEmpty || trimmed == "*" {
+                reader.report(pathNode, path.key("path"), .invalidValue, "empty endpoint path",
+                              hint: "e.g. auth/r/orders/hist or ticker*; use rest_public_per_minute / rest_auth_per_minute for every endpoint")
+                continue
+            }
+            if stem.contains("*") || stem.contains("?") || stem.contains(" ") {
+                reader.report(pathNode, path.key("path"), .invalidValue, "'\(raw)' is not an endpoint path ('*' is allowed only at the end, no query)",
+                              hint: "e.g. ticker* or auth/r/orders/hist")
+                continue
+            }
+            let endpoint = RESTRateLimits.endpointName(forPath: stem)
+            // A prefix may end in '/' (`auth/r/*`); endpoint names never do.
+            if endpoint != (trimmed.hasSuffix("*") && stem.hasSuffix("/") ? String(stem.dropLast()) : stem) {
+                reader.report(pathNode, path.key("path"), .invalidValue,
+                              "'\(raw)' contains a symbol; limits apply per endpoint for every symbol",
+                              hint: "use '\(endpoint)\(trimmed.hasSuffix("*") ? "*" : "")'")
+                continue
+            }
+            if !seen.insert(trimmed).inserted {
+                reader.report(pathNode, path.key("path"), .duplicateKey, "endpoint '\(trimmed)' is limited twice",
+                              hint: "keep one entry per path")
+                continue
+            }
+            if let perMinute { result.append(EndpointRateLimitConfig(path: trimmed, perMinute: perMinute)) }
+        }
+        return result
     }
 
     func alerts(_ m: MappingCursor) -> [AlertRuleConfig] {

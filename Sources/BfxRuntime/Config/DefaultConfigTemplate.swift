@@ -68,6 +68,7 @@ enum DefaultConfigTemplate {
       rest_auth_per_minute: \(limits.restAuthPerMinute)
       ws_connect_public_per_minute: \(limits.wsConnectPublicPerMinute)
       ws_connect_auth_per_15s: \(limits.wsConnectAuthPer15s)
+      endpoints: []             # per-endpoint REST budgets, e.g. [{path: auth/r/orders/hist, per_minute: 10}, {path: "ticker*", per_minute: 30}]
 
     alerts:
       - name: reconnect-storm

@@ -12,6 +12,8 @@ public struct RateLimitConfig: Sendable, Hashable, Encodable {
     public var wsConnectPublicPerMinute = ConnectionRateLimit.publicEndpoint.maxConnections
     /// New authenticated WebSocket connections per 15 s (Bitfinex: 5).
     public var wsConnectAuthPer15s = ConnectionRateLimit.authenticatedEndpoint.maxConnections
+    /// Per-endpoint REST budgets (`rate_limits.endpoints`), overriding the two defaults above.
+    public var endpoints: [EndpointRateLimitConfig] = []
 
     /// Defaults.
     public init() {}
@@ -19,5 +21,16 @@ public struct RateLimitConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case restPublicPerMinute = "rest_public_per_minute", restAuthPerMinute = "rest_auth_per_minute"
         case wsConnectPublicPerMinute = "ws_connect_public_per_minute", wsConnectAuthPer15s = "ws_connect_auth_per_15s"
+        case endpoints
+    }
+
+    /// The limits for `BfxRESTClient`: the configured budgets are the default for every endpoint;
+    /// the client's stricter built-in overrides (`platform/status` 30/min) are kept unless the
+    /// public budget is lower still; `endpoints` entries are added last and win.
+    public var restRateLimits: RESTRateLimits {
+        let defaults = RESTRateLimits()
+        var overrides = defaults.overrides.mapValues { min($0, restPublicPerMinute) }
+        for entry in endpoints { overrides[entry.path] = entry.perMinute }
+        return RESTRateLimits(authPerMinute: restAuthPerMinute, publicPerMinute: restPublicPerMinute, overrides: overrides)
     }
 }
