@@ -50,7 +50,6 @@ extension SimulatorEngine {
             for id in sessions.keys { sessions[id]?.corruptNextChecksum = false; sessions[id]?.skipNextSequence = false }
             latency = .zero
             knobs.setLatency(.zero)
-            refuseUntil = nil
             faultGate.clear()
             restErrorBudget = 0
             restRateLimitBudget = 0

@@ -32,7 +32,6 @@ actor SimulatorEngine {
     var faultCounts: [String: Int] = [:]
     var restCounts: [String: Int] = [:]
     var maintenance = false
-    var refuseUntil: ContinuousClock.Instant?
     /// TCP refusal and subscribe rejections, read outside the actor (see SimulatorFaultGate).
     let faultGate = SimulatorFaultGate()
     var latency: Duration = .zero
@@ -77,12 +76,8 @@ actor SimulatorEngine {
 
     // MARK: connections
 
-    /// Registers a new connection; returns nil when connections are being refused.
-    func open() -> SessionOutbox? {
-        if let until = refuseUntil {
-            if ContinuousClock.now < until { connectionsRefused += 1; return nil }
-            refuseUntil = nil
-        }
+    /// Registers a new connection (refusal is enforced below HTTP, see SimulatorFaultGate).
+    func open() -> SessionOutbox {
         let id = nextSessionId
         nextSessionId += 1
         connectionsAccepted += 1
@@ -97,12 +92,6 @@ actor SimulatorEngine {
         w.endObject()
         sendEvent(id, w.text)
         return outbox
-    }
-
-    /// True when new WebSocket connections are currently refused (fault).
-    func refusingConnections() -> Bool {
-        if let until = refuseUntil, ContinuousClock.now < until { connectionsRefused += 1; return true }
-        return false
     }
 
     /// Forgets a closed connection (and fires its dead-man switch).

@@ -58,10 +58,7 @@ enum SimulatorRoutes {
             .upgrade([:])
         }) { inbound, outbound, context in
             let channel = context.requestContext.channel
-            guard let outbox = await engine.open() else {
-                try await outbound.close(.unexpectedServerError, reason: "connections refused (simulated)")
-                return
-            }
+            let outbox = await engine.open()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await SessionWriter(outbox: outbox, outbound: outbound, channel: channel, knobs: knobs).run()
