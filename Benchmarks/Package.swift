@@ -46,7 +46,7 @@ let package = Package(
             dependencies: [
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "SimulatorThroughput",
+            path: "Programs/SimulatorThroughput",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Plain executable: end-to-end WebSocket client throughput against the in-process simulator.
@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "BfxProtocol", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ClientThroughput",
+            path: "Programs/ClientThroughput",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Plain executable: drop → all 100 subscriptions resubscribed with fresh snapshots (p50/p90/p99).
@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "BfxClient", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ResubscribeLatency",
+            path: "Programs/ResubscribeLatency",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Plain executable: user-data order round trip (p50/p99) against the simulator and account
@@ -82,7 +82,7 @@ let package = Package(
                 .product(name: "BfxProtocol", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "UserDataBenchmarks",
+            path: "Programs/UserDataBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // Plain executable: client RSS with 250 live book subscriptions; the simulator runs in a
@@ -93,7 +93,7 @@ let package = Package(
                 .product(name: "BfxClient", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ClientMemory",
+            path: "Programs/ClientMemory",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

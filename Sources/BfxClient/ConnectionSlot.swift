@@ -763,7 +763,8 @@ final class ConnectionSlot: @unchecked Sendable {
             if delay > .zero {
                 do { try await clock.sleep(for: delay) } catch { return }
             }
-            loop.execute { if let self { action(self) } }
+            guard let slot = self else { return }
+            loop.execute { action(slot) }
         }
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BfxClient
 import BfxNonce
+import BfxNoncePostgres
 import BfxProtocol
 import BfxSimulator
 import Foundation
@@ -72,9 +73,9 @@ public actor Runtime {
         var logger = options.logger
         logger.logLevel = config.logging.level.loggerLevel
         self.logger = logger
-        self.metrics = RuntimeMetrics(registry: options.metricsRegistry)
+        self.metrics = RuntimeMetrics(backend: options.metrics)
         self.alertEngine = AlertEngine(rules: config.alerts)
-        self.publicRESTBucket = TokenBucket(perMinute: config.rateLimits.restPublicPerMinute)
+        self.publicRESTBucket = TokenBucket(perMinute: Double(config.rateLimits.restPublicPerMinute), nowNanos: options.clock.monotonicNanos())
         for key in config.keys {
             if let value = key.apiKey?.value { SecretRedactor.shared.register(value) }
             if let value = key.apiSecret?.value { SecretRedactor.shared.register(value) }
@@ -234,7 +235,7 @@ public actor Runtime {
                     switch spec {
                     case .candles(let key): symbol = key.split(separator: ":").dropFirst(2).first.map(String.init) ?? ""
                     case .status: continue
-                    default: symbol = spec.target
+                    default: symbol = spec.symbolOrKey
                     }
                     if symbol.hasPrefix("t"), !trading.contains(symbol) { trading.append(symbol) }
                     if symbol.hasPrefix("f"), !funding.contains(symbol) { funding.append(symbol) }
@@ -376,7 +377,7 @@ public actor Runtime {
                 guard let self else { return RuntimeSnapshot.empty }
                 return await self.snapshot()
             },
-            metrics: { [weak self] in await self?.metricsText() ?? "" })
+            metrics: { [weak self] in await self?.metricsText() })
         logger.notice("metrics and dashboard listening", metadata: ["address": "\(server?.address ?? "")"])
     }
 
@@ -460,7 +461,7 @@ public actor Runtime {
         default:
             entry.messages += 1
             totalMessages += 1
-            metrics.messages(channel: entry.spec.channel).increment()
+            metrics.messages(channel: entry.spec.channelName).increment()
         }
         market.apply(event, spec: entry.spec)
         channels[id] = entry
@@ -480,7 +481,7 @@ public actor Runtime {
     /// Takes one sample: updates gauges, history and evaluates alert rules.
     func sample() async {
         let now = ContinuousClock.now - startInstant
-        let t = Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18
+        let t = now.secondsDouble
         let clientSnapshot = await wsClient?.snapshot()
         let nonceSnapshot = await nonceManager?.snapshot(recentLimit: 0)
         if let clientSnapshot { clientCounters = clientSnapshot.integrity }
@@ -577,9 +578,7 @@ public actor Runtime {
         Task { await self.stop() }
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    static func seconds(_ d: Duration) -> Double { d.secondsDouble }
 
     // MARK: - Events API
 

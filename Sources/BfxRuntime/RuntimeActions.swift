@@ -19,7 +19,7 @@ extension Runtime {
         guard let client = wsClient else { throw RuntimeError.notRunning }
         let subscription: Subscription
         do {
-            subscription = try await client.subscribe(ClientBridge.clientSpec(spec))
+            subscription = try await client.subscribe(spec)
         } catch {
             throw RuntimeError.callFailed("subscribe \(spec): \(error)")
         }
@@ -99,9 +99,9 @@ extension Runtime {
         }
         // Bounded: each wait is at most one refill interval; 1000 rounds cover any budget ≥ 1/min.
         for _ in 0..<1000 {
-            guard let wait = publicRESTBucket.take() else { break }
+            guard let wait = publicRESTBucket.take(nowNanos: options.clock.monotonicNanos()) else { break }
             publicRESTWaits += 1
-            try await Task.sleep(for: wait)
+            try await options.clock.sleep(for: .nanoseconds(Int64(clamping: wait)))
         }
         var request = HTTPClientRequest(url: urls.restPublic + "/v2/" + normalized)
         request.method = method.uppercased() == "POST" ? .POST : .GET
@@ -307,7 +307,7 @@ extension Runtime {
         applied.shutdown = new.shutdown
         applied.startup = new.startup
         if new.rateLimits.restPublicPerMinute != config.rateLimits.restPublicPerMinute {
-            publicRESTBucket = TokenBucket(perMinute: new.rateLimits.restPublicPerMinute)
+            publicRESTBucket = TokenBucket(perMinute: Double(new.rateLimits.restPublicPerMinute), nowNanos: options.clock.monotonicNanos())
         }
         if new.rateLimits.restAuthPerMinute != config.rateLimits.restAuthPerMinute
             || new.rateLimits.wsConnectAuthPer15s != config.rateLimits.wsConnectAuthPer15s

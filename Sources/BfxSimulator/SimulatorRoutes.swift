@@ -158,8 +158,7 @@ enum SimulatorRoutes {
         router.post("/_sim/burst") { request, _ -> Response in
             let ticks = min(max(queryItems(request)["ticks"].flatMap { Int($0) } ?? 1_000, 1), 1_000_000)
             let burst = await engine.burst(ticks: ticks)
-            let ms = Double(burst.generationTime.components.seconds) * 1_000
-                + Double(burst.generationTime.components.attoseconds) / 1e15
+            let ms = burst.generationTime.secondsDouble * 1_000
             return json(.ok, "{\"status\":\"OK\",\"ticks\":\(burst.ticks),\"frames\":\(burst.frames),\"connections\":\(burst.connections),\"generationMillis\":\(Int(ms))}")
         }
         router.get("/_sim/pending") { _, _ -> Response in

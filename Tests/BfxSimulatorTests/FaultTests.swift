@@ -1,3 +1,4 @@
+import BfxTestSupport
 import BfxProtocol
 import Testing
 @testable import BfxSimulator
@@ -215,15 +216,6 @@ struct FaultTests {
         #expect(SimulatorFault.names.contains("rejectUnsubscribe"))
         let scenario = try SimulatorScenario(json: #"{"seed":1,"steps":[{"at":0.1,"fault":"rejectUnsubscribe","code":10400,"count":3}]}"#)
         #expect(scenario.steps.contains { $0.fault == .rejectUnsubscribe(code: 10400, count: 3) })
-    }
-
-    /// Polls `condition` (bounded: 5 s, 5 ms steps).
-    private func eventually(_ condition: () async -> Bool) async -> Bool {
-        for _ in 0..<1_000 {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return await condition()
     }
 
     @Test func scenarioRunsSeededSchedule() async throws {

@@ -103,7 +103,7 @@ public actor UserDataClient {
     ///   - transport: how connections to the authenticated endpoint are opened.
     ///   - nonceManager: the process-wide manager shared with the REST client of this key.
     ///   - reconciliation: REST access used after reconnects (trades, and fallbacks for missing snapshots).
-    ///   - clock: monotonic clock for timeouts, expiry and backoff (inject ``ManualClock`` in tests).
+    ///   - clock: monotonic clock for timeouts, expiry and backoff (inject the manual clock of `BfxTestSupport` in tests).
     ///   - wallMillis: wall clock in ms since epoch (report stamps, REST trade window).
     ///   - logger: swift-log logger (secrets are never logged).
     public init(
