@@ -146,9 +146,9 @@ extension UserDataClient {
            event.lowercased() == "auth" {
             throw UserDataError.rawAuthRefused
         }
-        guard phase == .ready, let connection else { throw UserDataError.notConnected }
+        guard session.phase == .ready, let connection else { throw UserDataError.notConnected }
         try await connection.send(text)
-        framesSent += 1
+        counters.framesSent += 1
     }
 
     /// Creates a funding offer (`fon`); resolves on the `fon` of the offer the `n fon-req` named.
@@ -184,8 +184,7 @@ extension UserDataClient {
     }
 
     func nextMultiGroup() -> UInt64 {
-        nextSubscriberID += 1
-        return nextSubscriberID
+        delivery.nextIdentifier()
     }
 
     static func collect(_ promises: [RequestPromise<CorrelatedValue>]) async -> [Result<Order, UserDataError>] {
