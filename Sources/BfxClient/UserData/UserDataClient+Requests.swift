@@ -7,19 +7,27 @@ extension UserDataClient {
 
     /// The value a request resolves with.
     enum CorrelatedValue: Sendable {
+        /// Order inputs (`on`, `ou`, `oc`, batches) resolve with the order event's order.
         case order(Order)
+        /// Funding inputs (`fon`, `foc`) resolve with the offer.
         case offer(FundingOffer)
     }
 
     /// Book-keeping for one request.
     struct RequestRecord {
+        /// What the request does.
         var kind: UserDataRequestKind
+        /// Its correlation key (CID, order ID, offer ID or funding symbol).
         var key: RequestCorrelator<CorrelatedValue>.Key
+        /// The frame to write (a buffered single request is written from here after re-auth).
         var frame: String
+        /// Fulfilled when the request resolves.
         var promise: RequestPromise<CorrelatedValue>
+        /// The `ox_multi`/`oc_multi` batch it belongs to (a refused batch fails all of them).
         var multiGroup: UInt64?
     }
 
+    /// Feeds one channel-0 message to the correlator and resolves the requests it answers.
     func correlate(_ event: UserEvent) {
         var resolutions: [RequestCorrelator<CorrelatedValue>.Resolution] = []
         switch event {
@@ -43,6 +51,8 @@ extension UserDataClient {
         for resolution in resolutions { resolve(resolution.token, resolution.result) }
     }
 
+    /// Matches a `n *-req` notification to pending requests: a failed `ox_multi`/`oc_multi`
+    /// fails every armed batch request; a single ack resolves or re-keys its request.
     func acknowledge(_ notification: BfxProtocol.Notification) -> [RequestCorrelator<CorrelatedValue>.Resolution] {
         let type = notification.type
         guard type.hasSuffix("-req") else { return [] }
@@ -88,6 +98,7 @@ extension UserDataClient {
         return correlator.acknowledge(ack)
     }
 
+    /// Resolves request `token` once (later calls are ignored) and counts the outcome.
     func resolve(_ token: UInt64, _ result: Result<CorrelatedValue, UserDataError>) {
         guard let record = requests.removeValue(forKey: token) else { return }
         Counter(label: "bfx_userdata_requests_total",

@@ -20,7 +20,10 @@ import Metrics
 /// ```
 ///
 /// An actor: connection lifecycle, account state, pending requests and the outage buffer are
-/// mutated by the reader task, timers and any number of caller tasks.
+/// mutated by the reader task, timers and any number of caller tasks. The decisions are taken by
+/// internal value-type machines (`UserDataSessionMachine`, `UserDataReconnectMachine`,
+/// `OutageBufferMachine`, `ReconciliationMachine`); the actor performs what they return:
+/// sends, closes, timers, events, metrics and logs.
 public actor UserDataClient {
     /// The settings in force.
     public nonisolated let configuration: UserDataConfiguration
@@ -192,7 +195,9 @@ public actor UserDataClient {
         delivery.removeHandler(token)
     }
 
+    /// Unregisters an event stream whose consumer went away.
     func removeEventSubscriber(_ id: UInt64) { delivery.removeEventSubscriber(id) }
+    /// Unregisters an account-change stream whose consumer went away.
     func removeChangeSubscriber(_ id: UInt64) { delivery.removeChangeSubscriber(id) }
 
     // MARK: - Delivery
