@@ -1,3 +1,4 @@
+import BfxProtocol
 /// The reconnect decisions of the user-data connection loop: after a failed connect or an ended
 /// session, whether to stop for good, wait (and how long) or take the next socket of a
 /// self-reconnecting transport; 20051 (server restart) reconnects at once without counting as a
