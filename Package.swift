@@ -225,6 +225,7 @@ let package = Package(
             dependencies: [
                 "BfxRuntime",
                 "BfxClient",
+                "BfxSimulator",
                 "BfxTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

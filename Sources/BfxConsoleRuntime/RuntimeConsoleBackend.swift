@@ -2,6 +2,7 @@ import BfxClient
 import BfxProtocol
 import BfxConsole
 import BfxRuntime
+import BfxSimulator
 import Foundation
 import Logging
 import Synchronization
@@ -326,9 +327,14 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     /// Parses and injects a simulator fault.
     public func injectFault(_ words: [String]) async throws -> String {
         guard isSimulator else { throw ConsoleBackendError.notSimulator(action: "fault injection") }
-        let fault = try FaultRequest.parse(words)
+        let fault: SimulatorFault
+        do {
+            fault = try SimulatorFault.parse(words: words)
+        } catch {
+            throw RuntimeError.invalidArgument(error.message)
+        }
         try await runtime.injectFault(fault)
-        return "injected \(fault)"
+        return "injected \(fault.summary)"
     }
 
     /// Diagnostics: masked config, snapshot, metrics, events, nonce history.
@@ -382,7 +388,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
         return ConsoleCompletionData(
             symbols: symbols, channelIDs: channels.map(\.id), connectionIDs: await runtime.connections().map { String($0.id) },
             groups: config.connections.map(\.name), nonceKeys: config.keys.map(\.name), priorities: config.nonce.classes.map(\.name),
-            configKeys: configKeys, faultKinds: isSimulator ? FaultRequest.names : []
+            configKeys: configKeys, faultKinds: isSimulator ? FaultName.names : []
         )
     }
 

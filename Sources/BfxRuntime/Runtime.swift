@@ -31,7 +31,8 @@ public actor Runtime {
 
     var phase: RuntimeStatus.Phase = .created
     var startedAt: Date?
-    var startInstant = ContinuousClock.now
+    /// Monotonic reading of `options.clock` at start (sampling time, the fault schedule).
+    var startedAtMonotonic = Duration.zero
     var simulator: BfxSimulator?
     var wsClient: BfxClient?
     var nonceManager: NonceManager?
@@ -89,7 +90,7 @@ public actor Runtime {
         guard phase == .created else { throw RuntimeError.invalidArgument("runtime already started") }
         phase = .starting
         startedAt = Date()
-        startInstant = .now
+        startedAtMonotonic = options.clock.now()
         do {
             try await startEndpoint()
             startNonceAndREST()
@@ -197,13 +198,14 @@ public actor Runtime {
 
     private func drainNonceQueues(timeout: Duration) async {
         guard let manager = nonceManager else { return }
-        let deadline = ContinuousClock.now + timeout
+        let clock = options.clock
+        let deadline = clock.now() + timeout
         // Bounded: polls every 50 ms until empty or the deadline.
-        while ContinuousClock.now < deadline {
+        while clock.now() < deadline {
             let snapshot = await manager.snapshot(recentLimit: 0)
             let pending = snapshot.keys.reduce(0) { $0 + $1.queued.values.reduce(0, +) + ($1.inFlight ? 1 : 0) }
             if pending == 0 { return }
-            try? await Task.sleep(for: .milliseconds(50))
+            do { try await clock.sleep(for: .milliseconds(50)) } catch { return }
         }
         logger.warning("drain timeout: queued signed calls abandoned", metadata: ["timeout": "\(timeout)"])
     }
@@ -279,7 +281,7 @@ public actor Runtime {
         let nonceConfig = Self.nonceConfiguration(config.nonce)
         var nonceLogger = logger
         nonceLogger[metadataKey: "component"] = "nonce"
-        let manager = NonceManager(configuration: nonceConfig, logger: nonceLogger)
+        let manager = NonceManager(configuration: nonceConfig, clock: options.clock, logger: nonceLogger)
         nonceManager = manager
         // REST rate limits: `rate_limits.rest_*_per_minute` become the default token-bucket budget
         // of every endpoint in BfxRESTClient's per-endpoint limiter (docs/configuration.md).
@@ -360,7 +362,7 @@ public actor Runtime {
         var wsLogger = logger
         wsLogger[metadataKey: "component"] = "ws"
         do {
-            wsClient = try BfxClient(configuration: clientConfig, logger: wsLogger, metricsLabel: "bfxrun")
+            wsClient = try BfxClient(configuration: clientConfig, clock: ClientClock(options.clock), logger: wsLogger, metricsLabel: "bfxrun")
         } catch {
             throw RuntimeError.startFailed("WebSocket client: \(error)")
         }
@@ -407,19 +409,22 @@ public actor Runtime {
                 logger.warning("startup call failed", metadata: ["path": "\(action.path)", "error": "\(error)"])
             }
             guard let every = action.every else { return }
-            try? await Task.sleep(for: every.duration)
+            do { try await options.clock.sleep(for: every.duration) } catch { return }
         }
     }
 
     private func startFaultSchedule() {
         guard simulator != nil, !config.simulator.faults.isEmpty else { return }
         let steps = config.simulator.faults.sorted { $0.at < $1.at }
-        let start = startInstant
+        let start = startedAtMonotonic
+        let clock = options.clock
         workTasks.append(Task { [weak self] in
             for step in steps {
-                try? await Task.sleep(until: start + step.at.duration, clock: .continuous)
-                if Task.isCancelled { return }
-                try? await self?.injectFault(FaultRequest(step: step))
+                let due = start + step.at.duration
+                do { try await clock.sleep(for: due - clock.now()) } catch { return }
+                // Decoding already validated every step, so building the fault cannot fail here.
+                guard let fault = try? step.makeFault() else { continue }
+                try? await self?.injectFault(fault)
             }
         })
     }
@@ -472,7 +477,7 @@ public actor Runtime {
     private func sampleLoop() async {
         // Bounded by cancellation (stop() cancels it).
         while !Task.isCancelled {
-            try? await Task.sleep(for: options.sampleInterval)
+            do { try await options.clock.sleep(for: options.sampleInterval) } catch { return }
             if Task.isCancelled { return }
             await sample()
         }
@@ -480,7 +485,7 @@ public actor Runtime {
 
     /// Takes one sample: updates gauges, history and evaluates alert rules.
     func sample() async {
-        let now = ContinuousClock.now - startInstant
+        let now = options.clock.now() - startedAtMonotonic
         let t = now.secondsDouble
         let clientSnapshot = await wsClient?.snapshot()
         let nonceSnapshot = await nonceManager?.snapshot(recentLimit: 0)

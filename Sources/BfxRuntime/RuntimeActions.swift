@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BfxClient
 import BfxNonce
 import BfxProtocol
+import BfxSimulator
 import Foundation
 import Logging
 import NIOCore
@@ -250,10 +251,11 @@ extension Runtime {
         return try await restCall(path: "auth/r/positions", body: "{}", key: key)
     }
 
-    /// Injects a fault into the embedded simulator.
-    public func injectFault(_ fault: FaultRequest) async throws {
+    /// Injects a fault into the embedded simulator (build one from the shared vocabulary with
+    /// `SimulatorFault(_:_:)` or `SimulatorFault.parse(words:)`).
+    public func injectFault(_ fault: SimulatorFault) async throws {
         guard let simulator else { throw RuntimeError.notSimulator }
-        for item in fault.simulatorFaults { await simulator.inject(item) }
+        await simulator.inject(fault)
         logger.notice("fault injected", metadata: ["fault": "\(fault)"])
         hub.publish(RuntimeEvent(kind: .fault, message: "fault injected: \(fault)"))
     }

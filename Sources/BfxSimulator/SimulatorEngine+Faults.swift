@@ -31,8 +31,9 @@ extension SimulatorEngine {
             knobs.setLatency(value)
         case .slowReader(let id, let delay):
             for sid in targets(id) { sessions[sid]?.outbox.setReadDelay(delay) }
-        case .rejectNextNonce(let key):
-            if let key { nonceLedger.rejectNext.insert(key) } else { nonceLedger.rejectNextAny = true }
+        case .rejectNextNonce(let key, let count):
+            let count = max(1, min(count, 10_000))
+            if let key { nonceLedger.rejectNext[key, default: 0] += count } else { nonceLedger.rejectNextAny += count }
         case .restErrors(let count):
             restErrorBudget += max(0, count)
         case .restRateLimit(let count):
@@ -54,7 +55,7 @@ extension SimulatorEngine {
             restErrorBudget = 0
             restRateLimitBudget = 0
             nonceLedger.rejectNext.removeAll()
-            nonceLedger.rejectNextAny = false
+            nonceLedger.rejectNextAny = 0
         }
         return nil
     }

@@ -364,7 +364,7 @@ extension WebSocketIntegrationTests {
         #expect(channel.subscribeRequests == 2)  // initial + exactly one resubscribe
         #expect(channel.phase == "live")
         #expect(await client.snapshot().connections.allSatisfy { $0.opens == 1 })  // socket kept
-        #expect(await simulator.stats().faultsInjected["rejectUnsubscribe"] == 1)
+        #expect(await simulator.stats().faultsInjected["reject_unsubscribe"] == 1)
         await client.shutdown()
         await simulator.shutdown()
     }

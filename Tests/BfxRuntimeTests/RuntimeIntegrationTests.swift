@@ -92,7 +92,7 @@ import BfxTestSupport
         try await runtime.unsubscribe(id: added.id)
         #expect(await runtime.channelList().count == 3)
         await #expect(throws: RuntimeError.self) { try await runtime.unsubscribe(id: "nope") }
-        try await runtime.injectFault(.drop)
+        try await runtime.injectFault(.dropAll)
         let alerted = await eventually {
             let reconnects = await runtime.status().reconnects
             let alerts = await runtime.alerts()
@@ -150,7 +150,7 @@ import BfxTestSupport
         let flowing = await eventually { await runtime.status().messages > 0 }
         let statusBefore = await runtime.status()
         #expect(flowing, "no data: \(statusBefore)")
-        try await runtime.injectFault(.drop)
+        try await runtime.injectFault(.dropAll)
         let stopped = await eventually { await runtime.currentPhase == .stopped }
         let statusAfter = await runtime.status()
         let alertsAfter = await runtime.alerts()

@@ -1,5 +1,6 @@
 import BfxClient
 import BfxNonce
+import BfxSimulator
 import Yams
 
 /// Turns the YAML tree into a `RuntimeConfig`, section by section, through `ConfigReader` so that
@@ -373,13 +374,21 @@ struct ConfigDecoder {
             let f = reader.mapping(node, path)
             let at = f.optionalDuration("at", range: .seconds(0)...(.seconds(86_400)))
             if !f.has("at") { f.missing("at", hint: "time after start, e.g. 5s") }
-            let fault = f.optionalChoice("fault", as: FaultStep.Kind.self)
-            if !f.has("fault") { f.missing("fault", hint: FaultStep.Kind.allCases.map(\.rawValue).joined(separator: ", ")) }
+            let fault = f.optionalChoice("fault", as: FaultName.self)
+            if !f.has("fault") { f.missing("fault", hint: FaultName.names.joined(separator: ", ")) }
             let duration = f.optionalDuration("duration", range: .seconds(0)...(.seconds(3600)))
             let count = f.optionalInt("count", range: 1...1_000_000)
             let symbol = f.optionalString("symbol")
             f.finish()
-            if let at, let fault { s.faults.append(FaultStep(at: at, fault: fault, duration: duration, count: count, symbol: symbol)) }
+            if let at, let fault {
+                let step = FaultStep(at: at, fault: fault, duration: duration, count: count, symbol: symbol)
+                do {
+                    _ = try step.makeFault()
+                    s.faults.append(step)
+                } catch {
+                    reader.report(f.value("fault") ?? node, path.key("fault"), .invalidValue, error.message)
+                }
+            }
         }
         m.finish()
         return s
