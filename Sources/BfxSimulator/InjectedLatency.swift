@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Fault settings read on every frame by connection tasks. Kept out of the engine actor (a
-/// `Mutex`) so the writer path does not hop to the actor per message.
-final class SharedKnobs: Sendable {
+/// The `latency` fault's current delay, read on every outbound frame and REST response by the
+/// connection tasks. Kept out of the engine actor (behind a `Mutex`) so the writer path does not
+/// hop to the actor per message.
+final class InjectedLatency: Sendable {
     private let state = Mutex<Duration>(.zero)
 
     /// Extra delay applied to every outbound WebSocket frame and REST response.
