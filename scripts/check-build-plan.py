@@ -182,8 +182,9 @@ def main():
             if missing:
                 print(f"check-build-plan self-test FAILED: {product} should compile {missing}")
                 return 1
-        print("check-build-plan self-test: ok")
-        return 0
+        print("check-build-plan self-test: ok (the walk finds Hummingbird, Yams and PostgresNIO where they are used)")
+        if not args.product:
+            return 0
     failed = False
     for product in args.product or ["BfxClient"]:
         mods = closure(product)
