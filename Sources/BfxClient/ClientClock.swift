@@ -1,12 +1,12 @@
 import BfxProtocol
 
-/// The clock handle of the WebSocket and user-data clients: a ``BfxProtocol/BfxClock`` (the one
+/// The clock handle of the WebSocket and user-data clients: a `BfxClock` (the one
 /// clock abstraction of bfxkit) read as a `Duration` since its origin.
 public struct ClientClock: Sendable {
     /// The underlying clock.
     public let base: any BfxClock
 
-    /// Wraps `clock` (``BfxProtocol/SystemClock`` in production, a manual clock in tests).
+    /// Wraps `clock` (`SystemClock` in production, a manual clock in tests).
     public init(_ clock: any BfxClock) { self.base = clock }
 
     /// The real monotonic clock.

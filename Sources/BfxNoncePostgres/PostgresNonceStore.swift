@@ -23,7 +23,7 @@ public final class PostgresNonceStore: NonceStore {
     private let logger: Logger
 
     /// Creates a store from a URL `postgres://user[:password]@host[:port]/database`.
-    /// - Throws: ``NonceError/store(kind:keyID:message:)`` when the URL is malformed.
+    /// - Throws: `NonceError.store(kind:keyID:message:)` (of `BfxNonce`) when the URL is malformed.
     public init(url: String, table: String = "bfx_nonces", logger: Logger = Logger(label: "bfxkit.nonce.postgres")) throws {
         guard let parsed = URL(string: url), let scheme = parsed.scheme, scheme == "postgres" || scheme == "postgresql",
               let host = parsed.host, !host.isEmpty, let user = parsed.user, !user.isEmpty else {

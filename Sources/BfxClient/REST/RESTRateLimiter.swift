@@ -4,7 +4,7 @@ import Metrics
 import Synchronization
 
 /// Per-endpoint token buckets plus a global "blocked until" after `ERR_RATE_LIMIT`, on an
-/// injected ``BfxProtocol/BfxClock`` so tests run in virtual time. Waiting happens before a signed call
+/// injected `BfxClock` so tests run in virtual time. Waiting happens before a signed call
 /// enters the nonce queue, so a throttled endpoint never holds the key's send slot.
 final class RESTRateLimiter: Sendable {
     private struct State {

@@ -123,8 +123,8 @@ struct ConfigDecoder {
         return result
     }
 
-    /// One `channels[]` entry, decoded straight into the client's ``BfxClient/ChannelSpec``: each
-    /// field is type-checked here (with line/column), then ``BfxClient/ChannelSpec/make(channel:symbol:key:prec:freq:len:)``
+    /// One `channels[]` entry, decoded straight into the client's `ChannelSpec`: each
+    /// field is type-checked here (with line/column), then `ChannelSpec.make(channel:symbol:key:prec:freq:len:)`
     /// rejects what the client cannot express (a `freq` on a raw book, a `key` on a ticker, ...).
     func channel(_ node: Node, _ path: ConfigPath) -> ChannelSpec? {
         let c = reader.mapping(node, path)
