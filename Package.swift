@@ -151,6 +151,7 @@ let package = Package(
                 "BfxProtocol",
                 "BfxClient",
                 "BfxNonce",
+                "BfxSimulator",
                 "BfxRuntime",
                 "BfxConsole",
                 .product(name: "Logging", package: "swift-log"),
@@ -164,6 +165,8 @@ let package = Package(
                 "BfxNonce",
                 "BfxNoncePostgres",
                 "BfxClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

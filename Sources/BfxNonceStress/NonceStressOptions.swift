@@ -1,9 +1,6 @@
-import AsyncHTTPClient
 import BfxNonce
 import BfxProtocol
 import Foundation
-import Logging
-import NIOCore
 
 /// Options of a nonce stress run (`bfxrun nonce stress`).
 public struct NonceStressOptions: Sendable, Codable {

@@ -1,9 +1,6 @@
-import AsyncHTTPClient
 import BfxNonce
 import BfxProtocol
 import Foundation
-import Logging
-import NIOCore
 
 /// The result of a stress run, with the simulator's own view of nonce order.
 public struct NonceStressReport: Sendable, Codable, Equatable {

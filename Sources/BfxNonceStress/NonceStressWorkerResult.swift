@@ -1,9 +1,6 @@
-import AsyncHTTPClient
 import BfxNonce
 import BfxProtocol
 import Foundation
-import Logging
-import NIOCore
 
 /// What one worker process (or the in-process run) did.
 public struct NonceStressWorkerResult: Sendable, Codable, Equatable {
