@@ -28,7 +28,8 @@ inherited text; our rule is stricter on purpose.) Enum cases declared together o
 `///` on each case line.
 Also reported: placeholder comments — a comment whose words are only the symbol's own name
 (e.g. `/// The foo.` on `foo`, `/// Defaults.` on `defaults`), which say nothing a reader can
-not see in the declaration.
+not see in the declaration — and filler comments, whose whole text is one of `FILLER_PHRASES`
+(`/// Creates the value.`, `/// Equality.`, `/// Hashes every field.`, …).
 
 Output: one line per offending symbol `path:line: Module: kind Name.path — reason`, then a
 per-module count. Exit status 0 when nothing is missing, 1 otherwise, 2 on usage/input errors.
@@ -48,6 +49,28 @@ from urllib.parse import unquote, urlparse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_MODULES = ["BfxProtocol", "BfxNonce", "BfxSimulator", "BfxClient", "BfxRuntime", "BfxConsole"]
 STOP_WORDS = {"the", "a", "an", "this", "its", "of", "value", "for"}
+# Filler: whole comments that say nothing a reader needs (what the parameters mean, defaults,
+# units, invariants, what throws). Compared after lower-casing, collapsing spaces and dropping the
+# final period; a comment that goes on after the phrase is fine. Add phrases when you remove them.
+FILLER_PHRASES = {
+    "creates the value", "creates a value", "creates a value from its fields", "creates the request",
+    "creates an error", "creates a configuration", "creates a level", "creates an entry",
+    "creates an update", "creates an offer", "creates a new order", "creates a notification",
+    "creates a member", "creates a record", "creates a status value", "creates a budget",
+    "creates a step", "creates a tokenizer", "creates an empty sink", "creates an output",
+    "creates a section", "creates the sink", "creates a context", "creates the environment",
+    "creates a session", "creates a controller", "creates an auth event", "creates a conf event",
+    "creates an error event", "creates an info event", "creates a pong event",
+    "creates a subscribed event", "creates an unsubscribed event",
+    "defaults", "equality", "equality on every field", "hash", "hashes every field",
+    "hash of the payload", "the description", "final xor", "the runtime", "key name",
+    "priority class",
+}
+
+
+def filler(text: str) -> bool:
+    """True when the whole comment is one of `FILLER_PHRASES`."""
+    return " ".join(text.lower().split()).rstrip(".").strip() in FILLER_PHRASES
 
 
 def words(text: str) -> list[str]:
@@ -111,7 +134,7 @@ def main() -> int:
 
 
 def self_test() -> int:
-    """Runs the rules on a hand-made symbol graph: the two bad symbols must be reported, nothing else."""
+    """Runs the rules on a hand-made symbol graph: the three bad symbols must be reported, nothing else."""
     import tempfile
     src = os.path.join(ROOT, "Sources", "Demo", "Demo.swift")
     loc = {"uri": "file://" + src, "position": {"line": 3, "character": 4}}
@@ -127,6 +150,8 @@ def self_test() -> int:
         sym("s:undocumented", "undocumented"),                                   # reported
         sym("s:bestBid", "bestBid", doc="The best bid."),                       # reported: placeholder
         sym("s:good", "bestAsk", doc="The lowest ask level, or nil when empty."),
+        sym("s:filler", "init(price:)", kind="swift.init", doc="Creates the value."),         # reported: filler
+        sym("s:fine", "init(count:)", kind="swift.init", doc="Creates the value; `count` must be positive."),
         sym("s:internal", "hidden", access="internal"),
         sym("s:Demo::SYNTHESIZED::s:SQ2neoiySbx_xtFZ", "!=(_:_:)", kind="swift.func.op"),
         sym("s:implicit", "init(rawValue:)", kind="swift.init", location=False),
@@ -140,8 +165,8 @@ def self_test() -> int:
         with contextlib.redirect_stdout(out):
             rc = report([tmp], ["Demo"], False)
     lines = [l for l in out.getvalue().splitlines() if l.startswith("Sources/")]
-    ok = rc == 1 and len(lines) == 2 and "Demo.undocumented — no doc comment" in lines[1] \
-        and "Demo.bestBid — placeholder" in lines[0]
+    expected = ["Demo.undocumented — no doc comment", "Demo.bestBid — placeholder", "Demo.init(price:) — filler"]
+    ok = rc == 1 and len(lines) == 3 and all(any(e in l for l in lines) for e in expected)
     print(f"doc coverage self-test: {'ok' if ok else 'FAILED'}" + ("" if ok else f": rc={rc} {lines}"))
     return 0 if ok else 1
 
@@ -196,7 +221,12 @@ def report(dirs: list[str], modules: list[str], verbose: bool) -> int:
                 else:
                     leaf = sym.get("pathComponents", [name])[-1].split("(")[0]
                     doc_words = words(text)
-                    why = "placeholder doc comment (only repeats the name)" if doc_words and doc_words == words(leaf) else ""
+                    if doc_words and doc_words == words(leaf):
+                        why = "placeholder doc comment (only repeats the name)"
+                    elif filler(text):
+                        why = "filler doc comment (say what the user needs: parameters, defaults, units, throws)"
+                    else:
+                        why = ""
                 if why:
                     problems.append((rel, module, line, f"{kind} {name} — {why}"))
                     counts[module] += 1

@@ -141,6 +141,8 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
     }
 
     /// Top of the book; amounts are positive on both sides (the runtime's convention).
+    /// `checksumOK` is the runtime's last checksum result for the book (`BookView.checksumOK`):
+    /// `false` from a mismatch until a checksum matches on the rebuilt book.
     public func book(symbol: String, depth: Int) async throws -> ConsoleBook {
         guard let book = await runtime.book(symbol: symbol, depth: depth) else { throw ConsoleBackendError.unknownSymbol(symbol) }
         let mismatches = await runtime.channelList()
@@ -150,7 +152,7 @@ public final class RuntimeConsoleBackend: ConsoleBackend {
             symbol: book.symbol, precision: book.prec,
             bids: book.bids.map { ConsoleBookLevel(price: $0.price, count: Int(clamping: $0.count), amount: $0.amount) },
             asks: book.asks.map { ConsoleBookLevel(price: $0.price, count: Int(clamping: $0.count), amount: $0.amount) },
-            checksumOK: book.checksumsVerified > 0 ? true : nil, checksumMismatches: mismatches
+            checksumOK: book.checksumOK, checksumMismatches: mismatches
         )
     }
 

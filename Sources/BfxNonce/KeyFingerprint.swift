@@ -8,13 +8,13 @@ public enum KeyFingerprint {
     }
 
     /// FNV-1a 64-bit of the UTF-8 bytes, 16 lowercase hex digits.
-    public static func fnv1aHex(_ text: String) -> String {
+    package static func fnv1aHex(_ text: String) -> String {
         let hex = String(fnv1a(text), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// FNV-1a 64-bit of the UTF-8 bytes.
-    public static func fnv1a(_ text: String) -> UInt64 {
+    package static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

@@ -17,7 +17,8 @@ public struct NonceIssueRecord: Sendable, Codable, Equatable {
     /// 1 for the first attempt, 2 for the retry after a nonce rejection.
     public var attempt: Int
 
-    /// Creates a record.
+    /// Builds a history entry as the manager records it: `timeMicros` is the wall time of issue in
+    /// microseconds since 1970, the other parameters set the properties of the same name.
     public init(timeMicros: UInt64, keyID: String, nonce: Int64, label: String, priority: String,
                 queueWaitMicros: UInt64, outcome: String, attempt: Int) {
         self.timeMicros = timeMicros

@@ -222,7 +222,7 @@ public final class NonceManager: Sendable {
 
     /// Records the server's time (ms since epoch, e.g. from a response's `MTS`) to track clock skew;
     /// warns when it exceeds the threshold.
-    public func recordServerTime(millis: UInt64) {
+    package func recordServerTime(millis: UInt64) {
         let local = Int64(clamping: clock.wallMicros())
         let skewMicros = Int64(clamping: millis) &* 1_000 &- local
         let threshold = Int64(clamping: configuration.thresholds.clockSkew.microsecondsClamped)

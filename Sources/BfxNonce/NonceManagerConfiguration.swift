@@ -29,7 +29,9 @@ public struct NonceManagerConfiguration: Sendable {
     /// Default ``historyCapacity``: 1000 issue records (`nonce.history_size` in YAML).
     public static let defaultHistoryCapacity = 1_000
 
-    /// Creates a configuration.
+    /// Every parameter has a default that suits most programs: the four ``defaultClasses``,
+    /// ``defaultAgingStep`` (2 s), ``defaultHistoryCapacity`` (1000 records), 2048 wait samples per
+    /// key, one retry after `10114 nonce: small`, and the default warning thresholds.
     public init(
         priorityClasses: [NoncePriorityClass] = NonceManagerConfiguration.defaultClasses,
         agingStep: Duration? = NonceManagerConfiguration.defaultAgingStep,

@@ -15,7 +15,9 @@ public struct NonceStoreStatus: Sendable, Codable, Equatable {
     /// Store-specific remarks (errors while reading, etc.).
     public var detail: String?
 
-    /// Creates a status value.
+    /// Builds the status a store reports to `bfxrun nonce status` and the dashboard: `kind` the
+    /// store type, `location` its path or host (never a password), the other values `nil` when the
+    /// store does not know them.
     public init(kind: NonceStoreKind, lastNonce: Int64? = nil, reservedUpTo: Int64? = nil, location: String,
                 lockHeld: Bool? = nil, holder: String? = nil, detail: String? = nil) {
         self.kind = kind

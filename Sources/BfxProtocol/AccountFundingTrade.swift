@@ -17,7 +17,9 @@ public struct AccountFundingTrade: Sendable, Hashable {
     /// 1 maker, null otherwise. (index 7)
     public var maker: Int64?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         symbol: String,

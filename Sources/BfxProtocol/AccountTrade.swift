@@ -25,7 +25,9 @@ public struct AccountTrade: Sendable, Hashable {
     /// Client order id. (index 11)
     public var cid: Int64?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         symbol: String,

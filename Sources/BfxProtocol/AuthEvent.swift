@@ -16,7 +16,9 @@ public struct AuthEvent: Sendable, Hashable {
     public var message: String?
     /// `true` when status is `OK`.
     public var isOK: Bool { status == "OK" }
-    /// Creates an auth event.
+    /// Builds an `auth` event as the server sends it (for fixtures and the simulator): `status` is
+    /// `OK` or `FAILED`; on failure pass `code`/`message`, which ``apiError`` turns into a
+    /// ``BfxAPIError``. `chanId` defaults to 0, the account channel.
     public init(status: String, chanId: Int64? = 0, userId: Int64? = nil, authId: String? = nil, caps: JSONValue? = nil,
                 code: BfxErrorCode? = nil, message: String? = nil) {
         self.status = status

@@ -5,7 +5,9 @@ public struct BalanceInfo: Sendable, Hashable {
     /// Net assets. (index 1)
     public var aumNet: WireNumber
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         aum: WireNumber,
         aumNet: WireNumber

@@ -22,7 +22,9 @@ public struct BfxAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where it came from.
     public var source: Source
 
-    /// Creates an error.
+    /// Builds an error by hand (the parsers ``parseREST(_:)`` and the events' `apiError` normally
+    /// do it). `code` is `nil` when the server sent no numeric code; `isRateLimit` marks
+    /// `ERR_RATE_LIMIT` bodies, which have none; `source` says which channel reported it.
     public init(code: BfxErrorCode?, message: String, isRateLimit: Bool = false, source: Source) {
         self.code = code
         self.message = message

@@ -38,11 +38,12 @@ public enum BfxSignature {
         /// Describes the headers without the signature.
         public var description: String { "RESTHeaders(bfx-nonce: \(nonce))" }
 
-        /// Equality on every field.
+        /// Two header sets are equal when nonce, API key and signature are equal; the secret is
+        /// never part of them.
         public static func == (a: RESTHeaders, b: RESTHeaders) -> Bool {
             a.nonce == b.nonce && a.apiKey == b.apiKey && a.signature == b.signature && a.body == b.body
         }
-        /// Hashes every field.
+        /// Hashes nonce, API key and signature, consistently with `==`.
         public func hash(into h: inout Hasher) {
             h.combine(nonce); h.combine(apiKey); h.combine(signature); h.combine(body)
         }

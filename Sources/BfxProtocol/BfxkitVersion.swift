@@ -1,6 +1,6 @@
 /// The bfxkit release every program reports (`bfxrun --version`, the console's `version`,
 /// diagnostics dumps, benchmark results).
-public enum BfxkitVersion {
+package enum BfxkitVersion {
     /// Semantic version of this source tree.
-    public static let string = "0.2.0"
+    package static let string = "0.2.0"
 }

@@ -12,7 +12,8 @@ public struct BookEntry: Sendable, Hashable {
     /// Funding period in days (funding books only).
     public var period: Int64?
 
-    /// Creates a level.
+    /// Builds one aggregated-book (P0–P4) level: `count` 0 removes the level at `price`; otherwise
+    /// `amount` is positive for bids and negative for asks. `period` (days) only for funding books.
     public init(price: WireNumber, count: Int64, amount: WireNumber, period: Int64? = nil) {
         self.price = price
         self.count = count

@@ -15,7 +15,9 @@ public struct BookLevel: Sendable, Hashable {
     /// `price` as a Double, cached for ordering.
     public var priceValue: Double
 
-    /// Creates a level.
+    /// Builds a level as the book stores it: `key` orders the level (the price, or the order id in
+    /// raw books), `amount` is signed as on the wire; `orderId` only in raw books and `period` only
+    /// in funding books.
     public init(key: WireNumber, price: WireNumber, amount: WireNumber, count: Int64, orderId: Int64? = nil, period: Int64? = nil) {
         self.key = key
         self.price = price

@@ -106,7 +106,8 @@ public enum CRC32 {
         t[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
     }
 
-    /// Final XOR.
+    /// Finishes a running checksum started at ``initial`` and fed with ``update(_:_:)``: XORs with
+    /// `0xFFFFFFFF`, giving the standard CRC-32 value.
     @inlinable
     public static func finalize(_ crc: UInt32) -> UInt32 { crc ^ 0xFFFF_FFFF }
 

@@ -13,7 +13,9 @@ public struct Candle: Sendable, Hashable {
     /// Volume. (index 5)
     public var volume: WireNumber
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         mts: Int64,
         open: WireNumber,

@@ -6,7 +6,8 @@ public struct ConfEvent: Sendable, Hashable {
     public var flags: ConfFlags?
     /// `true` if status is OK.
     public var isOK: Bool { status == "OK" }
-    /// Creates a conf event.
+    /// Builds the server's reply to a `conf` request: `status` is `OK` on success (`nil` when
+    /// absent), `flags` the flags the server accepted.
     public init(status: String?, flags: ConfFlags?) {
         self.status = status
         self.flags = flags

@@ -25,7 +25,9 @@ public struct DerivStatus: Sendable, Hashable {
     /// Funding clamp max. (index 22)
     public var clampMax: WireNumber?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         mts: Int64,
         derivPrice: WireNumber? = nil,

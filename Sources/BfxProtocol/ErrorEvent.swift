@@ -6,7 +6,9 @@ public struct ErrorEvent: Sendable, Hashable {
     public var message: String
     /// Every other member of the object (echoed channel, symbol, subId …; not event/msg/code).
     public var fields: JSONObject
-    /// Creates an error event.
+    /// Builds an `error` event: `code` is the numeric Bitfinex code (`nil` when absent), `message`
+    /// its text and `fields` the other members of the event (e.g. `channel`, `symbol`) kept as
+    /// sent.
     public init(code: BfxErrorCode?, message: String, fields: JSONObject = JSONObject()) {
         self.code = code
         self.message = message

@@ -39,7 +39,9 @@ public struct FundingCredit: Sendable, Hashable {
     /// Position pair (credits only). (index 21)
     public var positionPair: String?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         symbol: String,

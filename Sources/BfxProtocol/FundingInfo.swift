@@ -11,7 +11,8 @@ public struct FundingInfo: Sendable, Hashable {
     /// Average lending duration.
     public var durationLend: WireNumber?
 
-    /// Creates a value.
+    /// Builds the `fiu` values of one funding symbol; the yields and durations default to `nil`
+    /// (not reported by the server). `FrameDecoder` produces these from frames.
     public init(symbol: String, yieldLoan: WireNumber? = nil, yieldLend: WireNumber? = nil, durationLoan: WireNumber? = nil, durationLend: WireNumber? = nil) {
         self.symbol = symbol
         self.yieldLoan = yieldLoan

@@ -31,7 +31,9 @@ public struct FundingOffer: Sendable, Hashable {
     /// Real rate. (index 20)
     public var rateReal: WireNumber?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         symbol: String,

@@ -29,7 +29,9 @@ public struct FundingTicker: Sendable, Hashable {
     /// FRR amount available (appended field; nil if absent). (index 15)
     public var frrAmountAvailable: WireNumber?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         frr: WireNumber,
         bid: WireNumber,

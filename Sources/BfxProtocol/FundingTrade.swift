@@ -11,7 +11,9 @@ public struct FundingTrade: Sendable, Hashable {
     /// Period in days. (index 4)
     public var period: Int64
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         mts: Int64,

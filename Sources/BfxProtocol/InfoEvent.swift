@@ -10,7 +10,9 @@ public struct InfoEvent: Sendable, Hashable {
     public var code: BfxErrorCode?
     /// Message text (never rely on it; use ``code``).
     public var message: String?
-    /// Creates an info event.
+    /// Builds an `info` event: the greeting carries `version`, `serverId` and `platformStatus` (1 =
+    /// operative, 0 = maintenance); a notice carries `code` (e.g. 20051, 20060, 20061) and
+    /// `message`. Every field defaults to `nil` (absent).
     public init(version: Int64? = nil, serverId: String? = nil, platformStatus: Int64? = nil, code: BfxErrorCode? = nil, message: String? = nil) {
         self.version = version
         self.serverId = serverId

@@ -7,7 +7,8 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
         public var key: String
         /// The member value.
         public var value: JSONValue
-        /// Creates a member.
+        /// Pairs `key` with `value`; an object may hold the same key twice and keeps members in the
+        /// order given.
         public init(key: String, value: JSONValue) {
             self.key = key
             self.value = value

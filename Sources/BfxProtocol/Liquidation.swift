@@ -17,7 +17,9 @@ public struct Liquidation: Sendable, Hashable {
     /// Liquidation price. (index 11)
     public var liquidationPrice: WireNumber?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         positionId: Int64,
         mts: Int64,

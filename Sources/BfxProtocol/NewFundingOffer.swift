@@ -13,7 +13,9 @@ public struct NewFundingOffer: Sendable, Hashable {
     /// The `flags` bit field of the `fon` request, sent as is (0 = no flags; see Bitfinex's order flag list).
     public var flags: Int64
 
-    /// Creates an offer.
+    /// Builds a `fon` offer: `amount` in the currency (positive lends), `rate` per day, `period` in
+    /// days (2–120); `type` defaults to `LIMIT`, `flags` to 0. Numbers are sent as their exact wire
+    /// text.
     public init(type: String = "LIMIT", symbol: String, amount: WireNumber, rate: WireNumber, period: Int64, flags: Int64 = 0) {
         self.type = type
         self.symbol = symbol

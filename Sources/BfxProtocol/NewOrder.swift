@@ -30,7 +30,9 @@ public struct NewOrder: Sendable, Hashable {
     /// Meta object (e.g. `aff_code`).
     public var meta: JSONObject?
 
-    /// Creates a new order.
+    /// Builds an `on` order: `type` and `symbol` as Bitfinex spells them, `amount` positive to buy
+    /// and negative to sell, `price` required except for market orders. Every optional field
+    /// defaults to `nil` and is then left out of the request.
     public init(type: String, symbol: String, amount: WireNumber, price: WireNumber? = nil, cid: Int64? = nil, gid: Int64? = nil,
                 lev: Int64? = nil, priceTrailing: WireNumber? = nil, priceAuxLimit: WireNumber? = nil, priceOcoStop: WireNumber? = nil,
                 cidOco: Int64? = nil, flags: Int64? = nil, tif: String? = nil, meta: JSONObject? = nil) {

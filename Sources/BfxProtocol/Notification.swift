@@ -30,7 +30,9 @@ public struct Notification: Sendable, Hashable {
     /// Human text.
     public var text: String?
 
-    /// Creates a notification.
+    /// Builds an `n` notification: `mts` in milliseconds since 1970, `type` such as `on-req`,
+    /// `info` the decoded payload, `status` `SUCCESS`/`ERROR`/`FAILURE` and `text` the server's
+    /// message; `code` and `messageId` are `nil` when absent.
     public init(mts: Int64, type: String, messageId: Int64? = nil, info: Info, code: Int64? = nil, status: String?, text: String?) {
         self.mts = mts
         self.type = type

@@ -19,8 +19,9 @@ public enum OrderCancelMulti: Sendable, Hashable {
         }
     }
 
-    /// Equality.
+    /// Two requests are equal when they send the same payload (same ids, cids or groups in the same
+    /// order).
     public static func == (a: OrderCancelMulti, b: OrderCancelMulti) -> Bool { a.payload == b.payload }
-    /// Hash of the payload.
+    /// Hashes the payload that is sent, consistently with `==`.
     public func hash(into h: inout Hasher) { h.combine(payload) }
 }

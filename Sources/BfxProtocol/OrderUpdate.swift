@@ -25,7 +25,8 @@ public struct OrderUpdate: Sendable, Hashable {
     /// Group id.
     public var gid: Int64?
 
-    /// Creates an update.
+    /// Builds an `ou` update of order `id`: only the fields you pass (non-`nil`) are sent; `amount`
+    /// replaces the amount, `delta` changes it relative to the current one.
     public init(id: Int64, price: WireNumber? = nil, amount: WireNumber? = nil, delta: WireNumber? = nil, priceAuxLimit: WireNumber? = nil,
                 priceTrailing: WireNumber? = nil, flags: Int64? = nil, lev: Int64? = nil, tif: String? = nil, cid: Int64? = nil,
                 cidDate: String? = nil, gid: Int64? = nil) {

@@ -35,7 +35,9 @@ public struct Position: Sendable, Hashable {
     /// Meta object. (index 19)
     public var meta: JSONValue?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         symbol: String,
         status: String,

@@ -10,7 +10,8 @@ public struct RawBookEntry: Sendable, Hashable {
     /// Funding period in days (funding books only).
     public var period: Int64?
 
-    /// Creates an entry.
+    /// Builds one raw-book (R0) entry: `amount` 0 removes order `orderId` from the book, a positive
+    /// amount is a bid and a negative one an ask; `period` (days) only for funding books.
     public init(orderId: Int64, price: WireNumber, amount: WireNumber, period: Int64? = nil) {
         self.orderId = orderId
         self.price = price

@@ -20,7 +20,8 @@ public struct SubscribedEvent: Sendable, Hashable {
     public var key: String?
     /// The echoed subscription id (string or number).
     public var subId: JSONValue?
-    /// Creates a subscribed event.
+    /// Builds the server's `subscribed` confirmation: `chanId` is the number later frames carry,
+    /// the remaining parameters echo the subscription (`nil` when the channel does not use them).
     public init(channel: String, chanId: Int64, symbol: String? = nil, pair: String? = nil, currency: String? = nil,
                 prec: String? = nil, freq: String? = nil, len: String? = nil, key: String? = nil, subId: JSONValue? = nil) {
         self.channel = channel

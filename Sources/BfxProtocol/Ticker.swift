@@ -21,7 +21,9 @@ public struct Ticker: Sendable, Hashable {
     /// 24 h low. (index 9)
     public var low: WireNumber
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         bid: WireNumber,
         bidSize: WireNumber,

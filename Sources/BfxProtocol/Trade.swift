@@ -9,7 +9,9 @@ public struct Trade: Sendable, Hashable {
     /// Price. (index 3)
     public var price: WireNumber
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         id: Int64,
         mts: Int64,

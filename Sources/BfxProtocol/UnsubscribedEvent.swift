@@ -4,7 +4,7 @@ public struct UnsubscribedEvent: Sendable, Hashable {
     public var status: String?
     /// The channel removed.
     public var chanId: Int64
-    /// Creates an unsubscribed event.
+    /// Builds the server's `unsubscribed` confirmation for `chanId`; `status` is `OK` on success.
     public init(status: String?, chanId: Int64) {
         self.status = status
         self.chanId = chanId

@@ -15,7 +15,9 @@ public struct Wallet: Sendable, Hashable {
     /// Meta object. (index 6)
     public var meta: JSONValue?
 
-    /// Creates a value from its fields.
+    /// `FrameDecoder` produces these from frames; call this to build fixtures or values for a
+    /// custom decoder. Each parameter sets the property of the same name (units and wire indices
+    /// are documented there).
     public init(
         walletType: String,
         currency: String,

@@ -57,7 +57,7 @@ public final class BfxSimulator: Sendable {
     }
 
     /// True for 127.0.0.0/8, ::1 and "localhost".
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 

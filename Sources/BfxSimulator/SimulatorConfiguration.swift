@@ -46,7 +46,8 @@ public struct SimulatorConfiguration: Sendable {
         public var requests: Int
         /// Window length.
         public var window: Duration
-        /// Creates a budget.
+        /// Allows `requests` requests per `window` (a sliding window); the next request gets HTTP
+        /// 429 `ERR_RATE_LIMIT`.
         public init(requests: Int, window: Duration) { self.requests = requests; self.window = window }
     }
 
@@ -99,7 +100,7 @@ public struct SimulatorConfiguration: Sendable {
     public init() {}
 
     /// Current UTC time in milliseconds from the system clock.
-    public static func wallClockMillis() -> Int64 {
+    package static func wallClockMillis() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000

@@ -4,7 +4,7 @@ import BfxProtocol
 public struct SimulatorFaultParseError: Error, Sendable, CustomStringConvertible {
     /// What was wrong.
     public var message: String
-    /// Creates an error.
+    /// Wraps the message shown to the user, e.g. `unknown fault 'foo'` or a missing parameter.
     public init(_ message: String) { self.message = message }
     /// The message.
     public var description: String { message }

@@ -16,7 +16,7 @@ public struct SimulatorScenario: Sendable {
         public var at: Duration
         /// The fault injected when the step's offset is reached (same effect as `inject(_:)`).
         public var fault: SimulatorFault
-        /// Creates a step.
+        /// Injects `fault` at `at` after the scenario starts (measured on the simulator's clock).
         public init(at: Duration, fault: SimulatorFault) { self.at = at; self.fault = fault }
     }
 

@@ -1,5 +1,5 @@
 /// Candle timeframes supported by Bitfinex (reference §3.2: 1m 5m 15m 30m 1h 3h 6h 12h 1D 7D 14D 1M).
-public enum Timeframe: String, CaseIterable, Sendable {
+package enum Timeframe: String, CaseIterable, Sendable {
     /// One minute candles (`trade:1m:SYMBOL`).
     case m1 = "1m"
     /// Five minutes candles (`trade:5m:SYMBOL`).

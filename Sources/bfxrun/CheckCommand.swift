@@ -7,7 +7,11 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate a configuration and print the effective config (secrets masked).",
-        discussion: "Every problem is reported at once as FILE:LINE:COLUMN: error: KEY.PATH: message (hint). Exit 0 when valid, 1 when not."
+        discussion: """
+        Every problem is reported at once as FILE:LINE:COLUMN: error: KEY.PATH: message (hint), up to the first 50 \
+        by position, then "… and N more errors (not shown)". Files over 1 MiB are refused before parsing. \
+        Exit 0 when valid, 1 when not.
+        """
     )
 
     @Argument(help: "The YAML configuration file.")
@@ -31,6 +35,11 @@ struct CheckCommand: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 if let data = try? encoder.encode(error.issues), let text = String(data: data, encoding: .utf8) { print(text) }
+                // The JSON stays an array of issues; the count of the ones left out goes to stderr.
+                let hidden = error.issueCount - error.issues.count
+                if hidden > 0 {
+                    FileHandle.standardError.write(Data("… and \(hidden) more errors (not shown); \(error.issueCount) errors in configuration\n".utf8))
+                }
             } else {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
             }

@@ -15,7 +15,8 @@ public struct ConsoleAlert: ConsoleRecord, Sendable, Equatable {
     /// Times it fired.
     public var episodes: Int
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(name: String, kind: String, state: String, value: String? = nil, threshold: String, episodes: Int) {
         self.name = name
         self.kind = kind

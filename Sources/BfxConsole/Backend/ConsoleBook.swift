@@ -10,7 +10,9 @@ public struct ConsoleBook: Sendable, Equatable {
     public var bids: [ConsoleBookLevel]
     /// Asks, best first.
     public var asks: [ConsoleBookLevel]
-    /// Whether the last checksum matched (`nil` if none was received yet).
+    /// The result of the last checksum comparison: `true` matched; `false` a mismatch (or resync)
+    /// and no checksum has matched on the rebuilt book yet (shown as `MISMATCH`); `nil` no checksum
+    /// verified yet, or checksums are off (shown as `pending`).
     public var checksumOK: Bool?
     /// Checksum mismatches counted since subscription.
     public var checksumMismatches: Int

@@ -15,7 +15,8 @@ public struct ConsoleCandle: ConsoleRecord, Sendable, Equatable {
     /// Traded base-currency amount in the interval (exact wire text).
     public var volume: String
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(mts: Int64, open: String, close: String, high: String, low: String, volume: String) {
         self.mts = mts
         self.open = open

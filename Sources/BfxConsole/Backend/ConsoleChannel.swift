@@ -21,7 +21,8 @@ public struct ConsoleChannel: ConsoleRecord, Sendable, Equatable {
     /// Sequence gaps detected.
     public var sequenceGaps: Int
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(id: String, connection: String, spec: String, chanId: Int? = nil, state: String, messages: Int64, lastMessageAgeSeconds: Double? = nil, checksumMismatches: Int, sequenceGaps: Int) {
         self.id = id
         self.connection = connection

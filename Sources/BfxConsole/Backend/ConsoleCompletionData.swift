@@ -18,7 +18,8 @@ public struct ConsoleCompletionData: Sendable, Equatable {
     /// Fault kinds accepted by `fault` (empty when not on the simulator).
     public var faultKinds: [String]
 
-    /// Creates the value.
+    /// Every list defaults to empty (no completion offered for that kind of word); a backend fills
+    /// the names it knows, refreshed before each prompt.
     public init(symbols: [String] = [], channelIDs: [String] = [], connectionIDs: [String] = [], groups: [String] = [], nonceKeys: [String] = [], priorities: [String] = [], configKeys: [String] = [], faultKinds: [String] = []) {
         self.symbols = symbols
         self.channelIDs = channelIDs

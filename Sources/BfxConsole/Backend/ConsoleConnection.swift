@@ -19,7 +19,8 @@ public struct ConsoleConnection: ConsoleRecord, Sendable, Equatable {
     /// Seconds since the last message, if any.
     public var lastMessageAgeSeconds: Double?
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(id: String, kind: String, state: String, url: String, channels: Int, reconnects: Int, messages: Int64, lastMessageAgeSeconds: Double? = nil) {
         self.id = id
         self.kind = kind

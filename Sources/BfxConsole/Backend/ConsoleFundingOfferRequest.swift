@@ -13,7 +13,8 @@ public struct ConsoleFundingOfferRequest: Sendable, Equatable {
     /// Offer flags sum.
     public var flags: Int
 
-    /// Creates the request.
+    /// Built by the `funding offer` command from its arguments: amounts and rate as decimal text
+    /// (rate per day), `period` in days; `type` defaults to `LIMIT` and `flags` to 0.
     public init(symbol: String, amount: String, rate: String, period: Int, type: String = "LIMIT", flags: Int = 0) {
         self.symbol = symbol
         self.amount = amount

@@ -11,7 +11,8 @@ public struct ConsoleHealth: ConsoleRecord, Sendable, Equatable {
     /// Firing alerts.
     public var alertsFiring: Int
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(label: String, connectionsUp: Int, connectionsTotal: Int, alertsFiring: Int) {
         self.label = label
         self.connectionsUp = connectionsUp

@@ -2,20 +2,21 @@ import BfxProtocol
 
 /// One issued nonce from the ring buffer.
 public struct ConsoleNonceIssue: ConsoleRecord, Sendable, Equatable {
-    /// Key name.
+    /// Name of the API key the nonce was issued for (as configured, never the key itself).
     public var key: String
     /// The nonce value sent with the call (strictly increasing per key).
     public var nonce: Int64
     /// Caller label (endpoint or `ws-auth`).
     public var label: String
-    /// Priority class.
+    /// Priority class of the call, e.g. `critical` or `normal`.
     public var priority: String
     /// Time spent queued.
     public var waitMilliseconds: Double
     /// Outcome (`ok`, `nonce-small`, `error: …`).
     public var outcome: String
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(key: String, nonce: Int64, label: String, priority: String, waitMilliseconds: Double, outcome: String) {
         self.key = key
         self.nonce = nonce

@@ -21,7 +21,8 @@ public struct ConsoleNonceStats: ConsoleRecord, Sendable, Equatable {
     /// Fraction of the 2^53 range still unused.
     public var headroom: Double?
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(key: String, store: String, lastNonce: Int64? = nil, issued: Int64, issuedPerSecond: Double, errors: Int64, nonceRejected: Int64, queueDepth: Int, headroom: Double? = nil) {
         self.key = key
         self.store = store

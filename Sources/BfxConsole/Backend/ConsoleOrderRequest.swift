@@ -15,7 +15,9 @@ public struct ConsoleOrderRequest: Sendable, Equatable {
     /// Leverage (derivatives).
     public var leverage: Int?
 
-    /// Creates the request.
+    /// Built by the `order` command from its arguments: `amount` as decimal text, positive to buy
+    /// and negative to sell; `price` is `nil` for market orders; the other optional fields default
+    /// to `nil` (not sent).
     public init(symbol: String, type: String, amount: String, price: String? = nil, cid: Int64? = nil, flags: Int? = nil, leverage: Int? = nil) {
         self.symbol = symbol
         self.type = type

@@ -17,7 +17,8 @@ public struct ConsolePosition: ConsoleRecord, Sendable, Equatable {
     /// Effective leverage of the position, when reported.
     public var leverage: String?
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(symbol: String, status: String, amount: String, basePrice: String, profitLoss: String? = nil, liquidationPrice: String? = nil, leverage: String? = nil) {
         self.symbol = symbol
         self.status = status

@@ -2,9 +2,9 @@ import BfxProtocol
 
 /// One priority class of a key's dispatch queue.
 public struct ConsoleQueue: ConsoleRecord, Sendable, Equatable {
-    /// Key name.
+    /// Name of the API key whose queue this is (as configured, never the key itself).
     public var key: String
-    /// Priority class.
+    /// Priority class of this queue, e.g. `critical` or `normal`.
     public var priority: String
     /// Waiting calls.
     public var depth: Int
@@ -13,7 +13,8 @@ public struct ConsoleQueue: ConsoleRecord, Sendable, Equatable {
     /// Age of the oldest waiting call.
     public var oldestWaitMilliseconds: Double?
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(key: String, priority: String, depth: Int, limit: Int? = nil, oldestWaitMilliseconds: Double? = nil) {
         self.key = key
         self.priority = priority

@@ -25,7 +25,8 @@ public struct ConsoleStatus: ConsoleRecord, Sendable, Equatable {
     /// Current runtime log level.
     public var logLevel: String
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(endpoint: String, isSimulator: Bool, phase: String, version: String, uptimeSeconds: Double, connectionsUp: Int, connectionsTotal: Int, channels: Int, authenticated: Bool, alertsFiring: Int, logLevel: String) {
         self.endpoint = endpoint
         self.isSimulator = isSimulator

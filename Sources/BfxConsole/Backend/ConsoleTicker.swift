@@ -25,7 +25,8 @@ public struct ConsoleTicker: ConsoleRecord, Sendable, Equatable {
     /// Daily low.
     public var low: String
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(symbol: String, bid: String, bidSize: String? = nil, ask: String, askSize: String? = nil, dailyChange: String? = nil, dailyChangeRelative: String, last: String, volume: String, high: String, low: String) {
         self.symbol = symbol
         self.bid = bid

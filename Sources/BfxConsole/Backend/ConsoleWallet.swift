@@ -11,7 +11,8 @@ public struct ConsoleWallet: ConsoleRecord, Sendable, Equatable {
     /// Available balance, when known.
     public var available: String?
 
-    /// Creates the value.
+    /// Built by a ``ConsoleBackend`` for each row it returns; each parameter sets the property of
+    /// the same name, optional ones default to `nil` (unknown, shown as empty).
     public init(type: String, currency: String, balance: String, available: String? = nil) {
         self.type = type
         self.currency = currency

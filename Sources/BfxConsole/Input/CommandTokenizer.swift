@@ -12,13 +12,13 @@ public struct CommandTokenizer: Sendable {
     /// Longest accepted line in UTF-8 bytes.
     public var maxLineBytes: Int
 
-    /// Creates a tokenizer.
+    /// Rejects lines longer than `maxLineBytes` UTF-8 bytes (default 65 536).
     public init(maxLineBytes: Int = 65_536) {
         self.maxLineBytes = maxLineBytes
     }
 
     /// Tokenizes a complete line into statements (empty statements are dropped).
-    public func statements(_ line: String) throws(TokenizerError) -> [[String]] {
+    package func statements(_ line: String) throws(TokenizerError) -> [[String]] {
         let state = try scan(line, lenient: false)
         return state.statements
     }
@@ -27,7 +27,7 @@ public struct CommandTokenizer: Sendable {
     ///
     /// Returns the words of the current (last) statement before the cursor and the partial word
     /// being typed (empty when the prefix ends in whitespace).
-    public func completionState(_ prefix: String) -> (words: [String], partial: String) {
+    package func completionState(_ prefix: String) -> (words: [String], partial: String) {
         guard let state = try? scan(prefix, lenient: true) else { return ([], "") }
         return (state.currentWords, state.partial ?? "")
     }

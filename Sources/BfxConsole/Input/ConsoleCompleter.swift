@@ -2,20 +2,20 @@
 ///
 /// The libedit callback only forwards the line buffer here, so all completion behaviour is
 /// unit-tested without a terminal.
-public struct ConsoleCompleter: Sendable {
+package struct ConsoleCompleter: Sendable {
     private let registry: CommandRegistry
     private let data: ConsoleCompletionData
     private let tokenizer: CommandTokenizer
 
     /// Creates a completer over a registry and the runtime's current names.
-    public init(registry: CommandRegistry, data: ConsoleCompletionData, tokenizer: CommandTokenizer = CommandTokenizer()) {
+    package init(registry: CommandRegistry, data: ConsoleCompletionData, tokenizer: CommandTokenizer = CommandTokenizer()) {
         self.registry = registry
         self.data = data
         self.tokenizer = tokenizer
     }
 
     /// Candidates for the word being typed at the end of `linePrefix`, sorted and de-duplicated.
-    public func candidates(forLinePrefix linePrefix: String) -> [String] {
+    package func candidates(forLinePrefix linePrefix: String) -> [String] {
         let (words, partial) = tokenizer.completionState(linePrefix)
         let options = candidates(words: words, partial: partial)
         var seen = Set<String>()
@@ -23,7 +23,7 @@ public struct ConsoleCompleter: Sendable {
     }
 
     /// The longest common prefix of `candidates` (what Tab inserts when ambiguous).
-    public static func commonPrefix(_ candidates: [String]) -> String {
+    package static func commonPrefix(_ candidates: [String]) -> String {
         guard var prefix = candidates.first else { return "" }
         for candidate in candidates.dropFirst() {
             while !candidate.hasPrefix(prefix) { prefix.removeLast() }

@@ -5,7 +5,7 @@ public final class BufferedOutputSink: ConsoleOutputSink {
     // Mutex: commands may write from any task; the buffers are read after they finish.
     private let buffers = Mutex<(out: String, err: String)>(("", ""))
 
-    /// Creates an empty sink.
+    /// Starts with empty ``output`` and ``errors``; both grow until ``reset()``.
     public init() {}
 
     /// Appends to the result buffer.

@@ -9,7 +9,8 @@ public struct ConsoleOutput: Sendable, Equatable {
     /// Human form.
     public var human: HumanView
 
-    /// Creates an output.
+    /// Pairs the machine-readable `json` (printed for `--json`/`--ndjson`) with the `human` view
+    /// printed in table format; both should describe the same data.
     public init(json: JSONValue, human: HumanView) {
         self.json = json
         self.human = human

@@ -5,7 +5,7 @@ public struct HumanSection: Sendable, Equatable {
     /// The table, key/value list or text rendered under ``title``.
     public var view: HumanView
 
-    /// Creates a section.
+    /// A titled part of a multi-part view: `title` is printed as a heading above `view`.
     public init(_ title: String, _ view: HumanView) {
         self.title = title
         self.view = view

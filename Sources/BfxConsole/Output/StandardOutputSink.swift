@@ -6,7 +6,8 @@ import Darwin
 
 /// Writes to the process's stdout and stderr file descriptors, unbuffered per call.
 public struct StandardOutputSink: ConsoleOutputSink {
-    /// Creates the sink.
+    /// Writes straight to file descriptors 1 and 2; holds no state, so any number of copies may
+    /// coexist.
     public init() {}
 
     /// Writes `text` to stdout.

@@ -1,8 +1,8 @@
 /// Helpers that keep untrusted text from driving the terminal.
-public enum TerminalText {
+package enum TerminalText {
     /// Replaces control characters (ESC, BEL, CR, …) with visible `\u{…}`-style escapes so data
     /// from the network or a file can never move the cursor or change terminal state.
-    public static func sanitized(_ text: String, keepingLineBreaks: Bool = false) -> String {
+    package static func sanitized(_ text: String, keepingLineBreaks: Bool = false) -> String {
         let escape: (Unicode.Scalar) -> Bool = { scalar in
             isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\t"))
         }
@@ -19,12 +19,12 @@ public enum TerminalText {
     }
 
     /// Whether a scalar is a C0/C1 control or DEL.
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
     }
 
     /// Display width used for column alignment: one column per extended grapheme cluster.
-    public static func width(_ text: String) -> Int {
+    package static func width(_ text: String) -> Int {
         text.count
     }
 }

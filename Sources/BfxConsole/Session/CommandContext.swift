@@ -4,7 +4,7 @@ public struct CommandContext: Sendable {
     public var command: ConsoleCommand
     /// Words after the command name, with global flags (`--json`, `--yes`, …) removed.
     public var arguments: [String]
-    /// The runtime.
+    /// The backend the command reads from and acts on (a running runtime or a test fake).
     public var backend: any ConsoleBackend
     /// The session (format, registry, nested execution for `watch`).
     public var session: ConsoleSession
@@ -13,7 +13,8 @@ public struct CommandContext: Sendable {
     /// `--yes` was given: skip confirmations.
     public var assumeYes: Bool
 
-    /// Creates a context.
+    /// Built by the session for one command invocation; `arguments` are the words after the command
+    /// name, `assumeYes` reflects `--yes` (skip confirmations).
     public init(command: ConsoleCommand, arguments: [String], backend: any ConsoleBackend, session: ConsoleSession, format: OutputFormat, assumeYes: Bool) {
         self.command = command
         self.arguments = arguments

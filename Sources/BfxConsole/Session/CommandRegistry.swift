@@ -30,7 +30,7 @@ public struct CommandRegistry: Sendable {
     }
 
     /// Names and aliases, sorted (for completion).
-    public var allNames: [String] {
+    package var allNames: [String] {
         index.keys.sorted()
     }
 
@@ -79,7 +79,7 @@ public struct CommandRegistry: Sendable {
     }
 
     /// The command reference of docs/console.md, generated (a test keeps the file in sync).
-    public func markdownReference() -> String {
+    package func markdownReference() -> String {
         var out = ""
         var categories: [String] = []
         for command in commands where !categories.contains(command.category) {

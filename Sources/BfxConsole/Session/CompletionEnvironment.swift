@@ -5,7 +5,8 @@ public struct CompletionEnvironment: Sendable {
     /// All command names (for `help CMD` and `watch CMD`).
     public var commandNames: [String]
 
-    /// Creates the environment.
+    /// `data` are the backend's current names, `commandNames` every command name and alias of the
+    /// registry.
     public init(data: ConsoleCompletionData, commandNames: [String]) {
         self.data = data
         self.commandNames = commandNames

@@ -4,11 +4,11 @@
 /// by commands while other tasks (the prompt, `watch`) read them.
 public actor ConsoleSession {
     /// Global flags accepted by every command and removed before dispatch.
-    public static let globalFlags: [String: OutputFormat?] = [
+    package static let globalFlags: [String: OutputFormat?] = [
         "--json": .json, "--ndjson": .ndjson, "--table": .table, "--plain": .plain, "--yes": nil, "-y": nil,
     ]
 
-    /// The runtime.
+    /// The backend every command of this session reads from and acts on.
     public nonisolated let backend: any ConsoleBackend
     /// The command registry.
     public nonisolated let registry: CommandRegistry
@@ -27,7 +27,8 @@ public actor ConsoleSession {
     public private(set) var commandsRun = 0
     private var completionCache = ConsoleCompletionData()
 
-    /// Creates a session.
+    /// `registry` defaults to ``CommandRegistry/standard`` (every built-in command); output goes to
+    /// `sink` in the format of `configuration`, whose defaults suit scripts and tests.
     public init(backend: any ConsoleBackend, registry: CommandRegistry = .standard, sink: any ConsoleOutputSink, configuration: ConsoleSessionConfiguration = ConsoleSessionConfiguration()) {
         self.backend = backend
         self.registry = registry
@@ -76,7 +77,7 @@ public actor ConsoleSession {
 
     /// Reports an input problem found before tokenizing (binary data, over-long line).
     @discardableResult
-    public func reportInvalidInput(_ message: String) -> Int32 {
+    package func reportInvalidInput(_ message: String) -> Int32 {
         report(.invalidInput(message))
     }
 
@@ -135,7 +136,7 @@ public actor ConsoleSession {
     }
 
     /// The completer for the current names.
-    public func completer() -> ConsoleCompleter {
+    package func completer() -> ConsoleCompleter {
         ConsoleCompleter(registry: registry, data: completionCache, tokenizer: configuration.tokenizer)
     }
 

@@ -20,7 +20,9 @@ public struct ConsoleSessionConfiguration: Sendable {
     /// Upper bound of `watch` iterations when `-c` is not given.
     public var maxWatchIterations: Int
 
-    /// Creates a configuration.
+    /// The defaults suit scripts and tests: table output, not a terminal, real sleeps, no
+    /// confirmation prompt (live orders then need `--yes`), version `unknown`, the wall clock, at
+    /// most 1 000 000 `watch` iterations.
     public init(
         format: OutputFormat = .table,
         outputIsTerminal: Bool = false,

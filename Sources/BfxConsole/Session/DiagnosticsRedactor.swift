@@ -5,22 +5,22 @@ import BfxProtocol
 /// The backend already masks its config; this is the second, independent line of defence:
 /// values under secret-looking keys are replaced, and any literal secret the runtime knows
 /// (API key, API secret, database password) is cut out of every string.
-public struct DiagnosticsRedactor: Sendable {
+package struct DiagnosticsRedactor: Sendable {
     /// Replacement text.
-    public static let mask = "***"
+    package static let mask = "***"
     /// Key fragments (lower-case) whose values are always masked.
-    public static let secretKeyFragments = ["secret", "password", "passphrase", "token", "signature", "api_key", "apikey", "private"]
+    package static let secretKeyFragments = ["secret", "password", "passphrase", "token", "signature", "api_key", "apikey", "private"]
 
     private let secrets: [String]
 
     /// Creates a redactor for the given literal secrets (values shorter than 4 characters are
     /// ignored: masking them would destroy unrelated text without protecting anything).
-    public init(secrets: [String]) {
+    package init(secrets: [String]) {
         self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     }
 
     /// Returns `value` with secrets masked.
-    public func redact(_ value: JSONValue) -> JSONValue {
+    package func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .string(let text): return .string(scrub(text))
         case .array(let items): return .array(items.map(redact))
@@ -37,7 +37,7 @@ public struct DiagnosticsRedactor: Sendable {
     }
 
     /// Masks every known secret inside `text`.
-    public func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         var result = text
         for secret in secrets where result.contains(secret) {
             result = result.replacingAll(secret, with: Self.mask)

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Runs one command at a time as a cancellable `Task` so Ctrl-C can cancel the command (or
 /// `watch`) instead of the process.
-public final class InterruptController: Sendable {
+package final class InterruptController: Sendable {
     private struct State {
         var current: Task<Int32, Never>?
         var interrupts = 0
@@ -11,11 +11,11 @@ public final class InterruptController: Sendable {
     // Mutex: the signal handler (another thread) cancels the task the console loop started.
     private let state = Mutex(State())
 
-    /// Creates a controller.
-    public init() {}
+    /// Starts with no command running and a zero ``interruptCount``.
+    package init() {}
 
     /// Runs `body` as the current command and returns its status.
-    public func run(_ body: @escaping @Sendable () async -> Int32) async -> Int32 {
+    package func run(_ body: @escaping @Sendable () async -> Int32) async -> Int32 {
         let task = Task { await body() }
         state.withLock { $0.current = task }
         let status = await task.value
@@ -25,7 +25,7 @@ public final class InterruptController: Sendable {
 
     /// Cancels the running command; returns `false` if nothing was running (Ctrl-C at the prompt).
     @discardableResult
-    public func interrupt() -> Bool {
+    package func interrupt() -> Bool {
         let task: Task<Int32, Never>? = state.withLock { state in
             state.interrupts += 1
             return state.current
@@ -36,7 +36,7 @@ public final class InterruptController: Sendable {
     }
 
     /// How many interrupts were received (for tests and diagnostics).
-    public var interruptCount: Int {
+    package var interruptCount: Int {
         state.withLock { $0.interrupts }
     }
 }

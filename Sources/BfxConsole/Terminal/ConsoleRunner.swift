@@ -14,7 +14,7 @@ import Darwin
 /// SIGTERM stops the runtime gracefully and exits 143.
 public enum ConsoleRunner {
     /// Maximum lines a script may run (a bound on the read loop).
-    public static let maxScriptLines = 10_000_000
+    package static let maxScriptLines = 10_000_000
 
     /// Runs the console on the process's stdin/stdout/stderr and shuts the backend down at the end.
     public static func run(backend: any ConsoleBackend, options: ConsoleOptions) async -> Int32 {

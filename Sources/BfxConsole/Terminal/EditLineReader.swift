@@ -22,7 +22,7 @@ public final class EditLineReader: ConsoleLineSource {
     private let lastEntry = Mutex<String?>(nil)
 
     /// Whether the terminal's locale uses UTF-8 (decides between `✓` and ASCII marks).
-    public let isUTF8: Bool
+    package let isUTF8: Bool
 
     /// Sets up libedit; loads history from `historyPath` (created with mode 0600 when missing).
     public init(historyPath: String?, historySize: Int = 1_000) {
@@ -50,7 +50,7 @@ public final class EditLineReader: ConsoleLineSource {
 
     /// Installs the function Tab calls with the text before the cursor. Returning `nil` lets
     /// libedit complete file names instead (used for `dump FILE`).
-    public static func setCompletion(_ provider: (@Sendable (String) -> [String]?)?) {
+    package static func setCompletion(_ provider: (@Sendable (String) -> [String]?)?) {
         editLineCompletion.withLock { $0.provider = provider }
     }
 
@@ -66,7 +66,7 @@ public final class EditLineReader: ConsoleLineSource {
     /// Ctrl-C at the prompt (no command running): abandons the line being edited, shows `^C`
     /// and a fresh prompt, like readline. Returns `false` when no line is being edited.
     @discardableResult
-    public func interruptLine() -> Bool {
+    package func interruptLine() -> Bool {
         guard editLinePrompt.withLock({ $0.interrupt() }) else { return false }
         var byte: UInt8 = 1
         _ = write(editLineWakePipe.write, &byte, 1)

@@ -9,11 +9,11 @@ import Darwin
 ///
 /// The default disposition is set to ignore and a dispatch signal source observes the signal,
 /// so the handler runs as ordinary code on a dispatch queue (no async-signal-safety concerns).
-public final class SignalInterruptSource {
+package final class SignalInterruptSource {
     private let source: any DispatchSourceSignal
 
     /// Starts observing SIGINT; `onInterrupt` receives whether a command was cancelled.
-    public init(controller: InterruptController, onInterrupt: @escaping @Sendable (Bool) -> Void) {
+    package init(controller: InterruptController, onInterrupt: @escaping @Sendable (Bool) -> Void) {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "bfxkit.console.sigint"))
         source.setEventHandler {
@@ -24,7 +24,7 @@ public final class SignalInterruptSource {
     }
 
     /// Stops observing and restores the default SIGINT behaviour.
-    public func cancel() {
+    package func cancel() {
         source.cancel()
         signal(SIGINT, SIG_DFL)
     }

@@ -11,21 +11,21 @@ import BfxProtocol
 extension JSONValue {
     /// Nesting limit for JSON typed by the operator or returned by REST (deeper than the wire
     /// default because `call` responses and diagnostics bundles nest more).
-    public static let consoleMaxDepth = 128
+    package static let consoleMaxDepth = 128
 
     /// Parses operator- or server-supplied JSON text with the console's nesting limit.
-    public static func parseConsole(_ text: String) throws(FrameDecodingError) -> JSONValue {
+    package static func parseConsole(_ text: String) throws(FrameDecodingError) -> JSONValue {
         try JSONValue.parse(text, maxDepth: consoleMaxDepth)
     }
 
     /// An integer number value.
-    public static func int<T: BinaryInteger>(_ value: T) -> JSONValue {
+    package static func int<T: BinaryInteger>(_ value: T) -> JSONValue {
         if let exact = Int64(exactly: value) { return .number(WireNumber(exact)) }
         return decimal(String(value))
     }
 
     /// A floating-point number value; non-finite values become `null` (JSON has no NaN).
-    public static func double(_ value: Double) -> JSONValue {
+    package static func double(_ value: Double) -> JSONValue {
         guard value.isFinite else { return .null }
         // Six decimals are plenty for ages, rates and durations; exact prices travel as text.
         let rounded = abs(value) < 1e9 ? (value * 1_000_000).rounded() / 1_000_000 : value
@@ -37,17 +37,17 @@ extension JSONValue {
 
     /// A number value from decimal text kept verbatim; text that is not a JSON number (or is
     /// longer than `WireNumber.maxLength`) becomes a string so the output stays valid JSON.
-    public static func decimal(_ text: String) -> JSONValue {
+    package static func decimal(_ text: String) -> JSONValue {
         WireNumber(text).map(JSONValue.number) ?? .string(text)
     }
 
     /// An object value from members in display order.
-    public static func fields(_ members: [JSONObject.Member]) -> JSONValue {
+    package static func fields(_ members: [JSONObject.Member]) -> JSONValue {
         .object(JSONObject(members))
     }
 
     /// The text shown in a table cell: strings unquoted, numbers as-is, nested values as compact JSON.
-    public var cellText: String {
+    package var cellText: String {
         switch self {
         case .null: return "-"
         case .bool(let flag): return flag ? "yes" : "no"
@@ -58,26 +58,26 @@ extension JSONValue {
     }
 
     /// Whether the value is a number (used to right-align numeric table columns).
-    public var isNumber: Bool {
+    package var isNumber: Bool {
         number != nil
     }
 
     /// One-line terminal-safe JSON (used for `--ndjson` and table cells).
-    public var compactText: String {
+    package var compactText: String {
         var out = ""
         writeText(into: &out, indent: nil, level: 0)
         return out
     }
 
     /// Indented terminal-safe JSON (used for `--json`), two spaces per level.
-    public var prettyText: String {
+    package var prettyText: String {
         var out = ""
         writeText(into: &out, indent: "  ", level: 0)
         return out
     }
 
     /// A terminal-safe JSON string literal for `text`, with all control characters escaped.
-    public static func quotedText(_ text: String) -> String {
+    package static func quotedText(_ text: String) -> String {
         JSONString.quoted(text, terminalSafe: true)
     }
 
@@ -122,7 +122,7 @@ extension JSONValue {
 /// A positional initialiser for building console result objects tersely.
 extension JSONObject.Member {
     /// A member from a key and a value (positional, for compact field lists).
-    public init(_ key: String, _ value: JSONValue) {
+    package init(_ key: String, _ value: JSONValue) {
         self.init(key: key, value: value)
     }
 }
@@ -130,7 +130,7 @@ extension JSONObject.Member {
 /// Operator-facing wording for JSON typed at the console that fails to parse.
 extension FrameDecodingError {
     /// `invalid JSON at byte N: reason`, without echoing the (possibly hostile) input.
-    public var consoleMessage: String {
+    package var consoleMessage: String {
         "invalid JSON at byte \(offset): \(reason)"
     }
 }

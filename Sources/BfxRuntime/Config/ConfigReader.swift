@@ -5,28 +5,54 @@ import Yams
 /// "unknown key", which the spec requires, hence this small hand-written reader (see ADR 0010).
 ///
 /// Not thread-safe by design: one reader is used synchronously by one load.
+///
+/// Bounded: at most `issueLimit` issues are described (the earliest by position); the others are
+/// only counted in `issueCount`. `report` takes its path, message and hint as autoclosures, so a
+/// problem that is only counted costs O(1): no path string, message or did-you-mean is built.
 final class ConfigReader {
     let file: String
     let environment: [String: String]
+    /// The described issues: at most `issueLimit`, the earliest by (line, column), kept in that
+    /// order.
     private(set) var issues: [ConfigIssue] = []
+    /// Every problem reported, including the ones beyond `issueLimit` that were only counted.
+    private(set) var issueCount = 0
+    /// How many issues are described at most (`ConfigLoader.maxReportedIssues`).
+    let issueLimit: Int
     /// Schema paths (`connections[].channels[].prec`) of every key the decoder asked for.
     private(set) var knownPaths: Set<String> = []
     private let fallbackLine: Int
     private let fallbackColumn: Int
 
-    init(file: String, environment: [String: String], root: Node?) {
+    init(file: String, environment: [String: String], root: Node?, issueLimit: Int = ConfigLoader.maxReportedIssues) {
         self.file = file
         self.environment = environment
+        self.issueLimit = max(1, issueLimit)
         self.fallbackLine = root?.mark?.line ?? 1
         self.fallbackColumn = root?.mark?.column ?? 1
     }
 
-    func report(_ node: Node?, _ path: ConfigPath, _ kind: ConfigIssue.Kind, _ message: String, hint: String? = nil) {
-        report(mark: node?.mark, path, kind, message, hint: hint)
+    func report(_ node: Node?, _ path: @autoclosure () -> ConfigPath, _ kind: ConfigIssue.Kind, _ message: @autoclosure () -> String,
+                hint: @autoclosure () -> String? = nil) {
+        report(mark: node?.mark, path(), kind, message(), hint: hint())
     }
 
-    func report(mark: Mark?, _ path: ConfigPath, _ kind: ConfigIssue.Kind, _ message: String, hint: String? = nil) {
-        issues.append(ConfigIssue(file: file, line: mark?.line ?? fallbackLine, column: mark?.column ?? fallbackColumn, path: path.display, kind: kind, message: message, hint: hint))
+    func report(mark: Mark?, _ path: @autoclosure () -> ConfigPath, _ kind: ConfigIssue.Kind, _ message: @autoclosure () -> String,
+                hint: @autoclosure () -> String? = nil) {
+        issueCount += 1
+        let line = mark?.line ?? fallbackLine
+        let column = mark?.column ?? fallbackColumn
+        if issues.count >= issueLimit {
+            // Full: a problem at or after the last described one is only counted (the common
+            // case, since problems are mostly found in file order); an earlier one replaces it.
+            guard let last = issues.last, (line, column) < (last.line, last.column) else { return }
+            issues.removeLast()
+        }
+        let issue = ConfigIssue(file: file, line: line, column: column, path: path().display, kind: kind, message: message(), hint: hint())
+        // At most `issueLimit` elements: a linear search from the end is cheap and keeps ties in
+        // report order.
+        let index = issues.lastIndex { ($0.line, $0.column) <= (line, column) }.map { $0 + 1 } ?? 0
+        issues.insert(issue, at: index)
     }
 
     func noteKnown(_ path: ConfigPath) { knownPaths.insert(path.schema) }

@@ -2,18 +2,26 @@ import Yams
 
 /// Reads the keys of one YAML mapping. Every key asked for is remembered; `finish()` reports the
 /// keys nobody asked for as unknown, with a did-you-mean among the asked ones.
+///
+/// Linear in the number of keys: lookups go through a dictionary and the asked keys through a
+/// set, so a mapping with a huge number of (unknown) keys costs O(1) per key.
 final class MappingCursor {
     let reader: ConfigReader
     let node: Node?
     let path: ConfigPath
     private let pairs: [(key: String, keyNode: Node, value: Node)]
+    /// Key → index in `pairs` (keys are unique: `ConfigReader.mapping` drops duplicates).
+    private let index: [String: Int]
+    /// The keys asked for, in first-asked order (for the "known keys" hint) and as a set.
     private var asked: [String] = []
+    private var askedSet: Set<String> = []
 
     init(reader: ConfigReader, node: Node?, path: ConfigPath, pairs: [(key: String, keyNode: Node, value: Node)]) {
         self.reader = reader
         self.node = node
         self.path = path
         self.pairs = pairs
+        self.index = Dictionary(pairs.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Whether the mapping was present in the file.
@@ -21,14 +29,17 @@ final class MappingCursor {
 
     /// The raw value node for `key` (nil when absent or null), remembering the key as known.
     func value(_ key: String) -> Node? {
-        asked.append(key)
-        reader.noteKnown(path.key(key))
-        guard let node = pairs.first(where: { $0.key == key })?.value else { return nil }
+        if askedSet.insert(key).inserted {
+            asked.append(key)
+            reader.noteKnown(path.key(key))
+        }
+        guard let position = index[key] else { return nil }
+        let node = pairs[position].value
         return reader.isNull(node) ? nil : node
     }
 
     /// Whether `key` is present (does not mark it as asked).
-    func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+    func has(_ key: String) -> Bool { index[key] != nil }
 
     /// Reports a required key that is missing.
     func missing(_ key: String, hint: String? = nil) {
@@ -113,12 +124,16 @@ final class MappingCursor {
         return reader.sequence(value(key), base).enumerated().map { (base.index($0.offset), $0.element) }
     }
 
-    /// Reports every key that was never asked for.
+    /// Reports every key that was never asked for. O(1) per key once the reader has described
+    /// `issueLimit` issues: the path, message and did-you-mean are autoclosures that `report`
+    /// only evaluates for an issue it keeps.
     func finish() {
-        for pair in pairs where !asked.contains(pair.key) {
-            let suggestion = Suggest.closest(to: pair.key, in: asked)
-            let hint = suggestion.map { "did you mean '\($0)'?" } ?? "known keys: \(asked.joined(separator: ", "))"
-            reader.report(pair.keyNode, path.key(pair.key), .unknownKey, "unknown key '\(pair.key)'", hint: hint)
+        for pair in pairs where !askedSet.contains(pair.key) {
+            reader.report(pair.keyNode, path.key(pair.key), .unknownKey, "unknown key '\(pair.key)'", hint: unknownKeyHint(pair.key))
         }
+    }
+
+    private func unknownKeyHint(_ key: String) -> String {
+        Suggest.closest(to: key, in: asked).map { "did you mean '\($0)'?" } ?? "known keys: \(asked.joined(separator: ", "))"
     }
 }

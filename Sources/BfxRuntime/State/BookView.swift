@@ -22,6 +22,11 @@ public struct BookView: Sendable, Hashable, Codable {
     public var asks: [Level]
     /// Checksums verified on this book.
     public var checksumsVerified: Int
+    /// The result of the last checksum comparison the client reported for this book: `true` after
+    /// a verified `cs`, `false` after a mismatch (or any resync) until a checksum matches on the
+    /// rebuilt book, `nil` when no checksum was verified yet or checksums are off
+    /// (`websocket.checksum: false`). In `/api/state` the key is absent when `nil`.
+    public var checksumOK: Bool?
     /// Book changes applied.
     public var updates: Int
     /// When the last change arrived.

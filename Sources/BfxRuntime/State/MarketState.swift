@@ -6,6 +6,8 @@ import Foundation
 struct MarketState {
     struct BookEntry {
         var book: OrderBook
+        /// `ChannelSpec.description` of the subscription: the key in `books` and `bookChecksums`.
+        var key: String
         var symbol: String
         var prec: String
         var updates = 0
@@ -17,11 +19,15 @@ struct MarketState {
     var trades: [String: [TradeView]] = [:]
     var candles: [String: [CandleView]] = [:]
     var books: [String: BookEntry] = [:]
+    /// Checksum state per book, keyed like `books` (by `ChannelSpec.description`). Kept apart from
+    /// `books` because a mismatch can arrive before the runtime has seen any book event.
+    var bookChecksums: [String: BookChecksumState] = [:]
     var statuses: [String: String] = [:]
     let tradeCapacity = 100
     let candleCapacity = 50
 
     mutating func apply(_ event: SubscriptionEvent, spec: ChannelSpec) {
+        if Self.isBook(spec) { bookChecksums[spec.description, default: BookChecksumState()].apply(event) }
         switch event {
         case .ticker(let t):
             tickers[spec.symbolOrKey] = TickerView(symbol: spec.symbolOrKey, bid: t.bid.double, ask: t.ask.double, last: t.lastPrice.double,
@@ -37,7 +43,7 @@ struct MarketState {
             append(trade, symbol: spec.symbolOrKey)
         case .book(let event):
             let key = spec.description
-            var entry = books[key] ?? BookEntry(book: event.book, symbol: spec.symbolOrKey, prec: Self.prec(of: spec))
+            var entry = books[key] ?? BookEntry(book: event.book, key: key, symbol: spec.symbolOrKey, prec: Self.prec(of: spec))
             entry.book = event.book
             entry.updates += event.updates
             entry.verified = event.verifiedChecksums
@@ -78,6 +84,13 @@ struct MarketState {
         CandleView(key: key, mts: c.mts, open: c.open.double, close: c.close.double, high: c.high.double, low: c.low.double, volume: c.volume.double)
     }
 
+    static func isBook(_ spec: ChannelSpec) -> Bool {
+        switch spec {
+        case .book, .rawBook: return true
+        default: return false
+        }
+    }
+
     static func prec(of spec: ChannelSpec) -> String {
         switch spec {
         case .book(_, let p, _, _): return p.rawValue
@@ -94,6 +107,7 @@ struct MarketState {
                                   amount: amount.hasPrefix("-") ? String(amount.dropFirst()) : amount)
         }
         return BookView(symbol: entry.symbol, prec: entry.prec, bids: top.bids.map(level), asks: top.asks.map(level),
-                        checksumsVerified: entry.verified, updates: entry.updates, updatedAt: entry.updatedAt)
+                        checksumsVerified: entry.verified, checksumOK: bookChecksums[entry.key]?.ok,
+                        updates: entry.updates, updatedAt: entry.updatedAt)
     }
 }
