@@ -64,7 +64,9 @@ FILLER_PHRASES = {
     "creates a subscribed event", "creates an unsubscribed event",
     "defaults", "equality", "equality on every field", "hash", "hashes every field",
     "hash of the payload", "the description", "final xor", "the runtime", "key name",
-    "priority class",
+    "priority class", "creates parameters", "creates fields", "creates credentials",
+    "creates credentials from strings", "creates metadata", "creates thresholds", "creates a command",
+    "creates options",
 }
 
 

@@ -11,7 +11,8 @@ public struct NonceManagerConfiguration: Sendable {
     public var waitSampleCapacity: Int
     /// Retry a call once with a fresh nonce after a `10114 nonce: small` rejection.
     public var retryOnNonceTooSmall: Bool
-    /// Warning thresholds.
+    /// When the manager emits a ``NonceWarning`` (queue depth and wait, error rate, clock skew,
+    /// nonce ceiling) on ``NonceManager/warnings``.
     public var thresholds: NonceWarningThresholds
 
     /// The default set of classes: critical, high, normal, low.

@@ -14,7 +14,8 @@ public struct NonceWarningThresholds: Sendable {
     /// Warn when a nonce exceeds this value (default: 90 % of 2^53−1).
     public var nonceCeilingWarning: Int64
 
-    /// Creates thresholds.
+    /// The defaults: 100 queued calls, 2 s queue wait, 20 % errors over the last 50 calls, 2 s
+    /// clock skew, and a nonce above 90 % of the largest safe integer.
     public init(
         queueDepth: Int = 100,
         queueWait: Duration = .seconds(2),

@@ -14,7 +14,8 @@ public struct AuthRequest: Sendable, Hashable {
     public var filter: [String]?
     /// Calc flag.
     public var calc: Int?
-    /// Creates fields.
+    /// `authSig` must be the HMAC-SHA384 of `authPayload` (`AUTH<nonce>`) and `authNonce` its nonce
+    /// — ``BfxSignature`` builds all three; `dms`, `filter` and `calc` default to `nil` (not sent).
     public init(apiKey: String, authSig: String, authNonce: Int64, authPayload: String, dms: Int? = nil, filter: [String]? = nil, calc: Int? = nil) {
         self.apiKey = apiKey
         self.authSig = authSig

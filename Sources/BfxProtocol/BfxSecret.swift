@@ -31,13 +31,15 @@ public struct BfxCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     /// The API secret.
     public var secret: BfxSecret
 
-    /// Creates credentials.
+    /// Pairs the public `apiKey` with its `secret`; the secret is only used for signing and never
+    /// printed.
     public init(apiKey: String, secret: BfxSecret) {
         self.apiKey = apiKey
         self.secret = secret
     }
 
-    /// Creates credentials from strings.
+    /// Wraps `secret` in a ``BfxSecret`` (redacted in logs and descriptions); the strings are not
+    /// validated here — a wrong key shows up as error 10100 at authentication.
     public init(apiKey: String, secret: String) {
         self.init(apiKey: apiKey, secret: BfxSecret(secret))
     }

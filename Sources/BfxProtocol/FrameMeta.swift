@@ -6,7 +6,8 @@ public struct FrameMeta: Sendable, Hashable {
     public var authSeq: Int64?
     /// Millisecond timestamp (TIMESTAMP flag).
     public var timestamp: Int64?
-    /// Creates metadata.
+    /// All fields default to `nil`: `seq` and `authSeq` are present only with the SEQ_ALL `conf`
+    /// flag, `timestamp` (ms) only with TIMESTAMP.
     public init(seq: Int64? = nil, authSeq: Int64? = nil, timestamp: Int64? = nil) {
         self.seq = seq
         self.authSeq = authSeq

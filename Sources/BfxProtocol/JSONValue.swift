@@ -113,7 +113,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// A short name of the JSON type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "bool"

@@ -14,7 +14,8 @@ public struct SubscribeRequest: Sendable, Hashable {
     public var key: String?
     /// Subscription id to echo.
     public var subId: JSONValue?
-    /// Creates parameters.
+    /// Only `channel` is required; every other field defaults to `nil` and is then left out of the
+    /// `subscribe` message (the server applies its own default, e.g. `P0`/`F0`/`25` for books).
     public init(channel: String, symbol: String? = nil, prec: String? = nil, freq: String? = nil, len: String? = nil, key: String? = nil, subId: JSONValue? = nil) {
         self.channel = channel
         self.symbol = symbol

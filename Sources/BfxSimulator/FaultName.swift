@@ -43,7 +43,7 @@ public enum FaultName: String, CaseIterable, Sendable, Codable {
 
     /// Earlier spellings still accepted (the simulator's first control API used camelCase names;
     /// the console accepts short forms).
-    public static let aliases: [String: FaultName] = [
+    package static let aliases: [String: FaultName] = [
         "dropAll": .drop, "dropConnection": .dropConnection, "corruptChecksum": .checksum,
         "skipSequence": .sequenceGap, "seq": .sequenceGap, "malformedFrame": .malformed,
         "slowReader": .slowConsumer, "slow": .slowConsumer, "rejectNonce": .nonce, "restErrors": .restError,

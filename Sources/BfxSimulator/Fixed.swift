@@ -9,7 +9,7 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Units per 1.0.
     public static let scale: Int64 = 10_000_000_000
     /// Number of fractional digits.
-    public static let fractionDigits = 10
+    package static let fractionDigits = 10
 
     /// The raw count of 1e-10 units.
     public var units: Int64
@@ -92,7 +92,7 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var magnitude: Fixed { Fixed(units: units < 0 ? -units : units) }
 
     /// The JavaScript `Number.prototype.toString()` rendering of this value (see type docs).
-    public var jsText: String {
+    package var jsText: String {
         if units == 0 { return "0" }
         let negative = units < 0
         let a = negative ? UInt64(bitPattern: 0 &- units) : UInt64(units)

@@ -5,7 +5,7 @@ public struct SimulatorFaultParseError: Error, Sendable, CustomStringConvertible
     /// What was wrong.
     public var message: String
     /// Wraps the message shown to the user, e.g. `unknown fault 'foo'` or a missing parameter.
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
     /// The message.
     public var description: String { message }
 }

@@ -25,7 +25,9 @@ public struct ConsoleCommand: Sendable {
     /// Runs the command.
     public var run: @Sendable (CommandContext) async throws -> ConsoleOutput
 
-    /// Creates a command.
+    /// Only `name`, `category`, `usage`, `summary` and `run` are required; the help texts and
+    /// lists default to empty and `complete` to offering nothing. An error thrown by `run`
+    /// (usually a ``ConsoleError``) is printed by the session and sets a non-zero exit status.
     public init(
         name: String,
         aliases: [String] = [],

@@ -15,7 +15,9 @@ public struct ConsoleOptions: Sendable {
     /// Stop a script at the first failing command instead of running the rest.
     public var stopOnError: Bool
 
-    /// Creates options.
+    /// The defaults run an interactive console: no `-c`/`--file`, automatic format, history in
+    /// ``defaultHistoryPath`` (1000 entries), version `unknown`, and scripts that continue after a
+    /// failing command.
     public init(commands: String? = nil, scriptPath: String? = nil, format: OutputFormat? = nil, historyPath: String? = ConsoleOptions.defaultHistoryPath, historySize: Int = 1_000, version: String = "unknown", stopOnError: Bool = false) {
         self.commands = commands
         self.scriptPath = scriptPath
