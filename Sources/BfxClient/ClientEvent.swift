@@ -84,7 +84,7 @@ public struct SubscriptionError: Error, Sendable, Hashable, CustomStringConverti
     /// fatal code; `subscribeRetry.maxAttempts + 1` when retries of a retryable code ran out).
     public var attempts: Int
 
-    /// Creates an error.
+    /// A subscribe error with the server's `code` and text, after `attempts` tries.
     public init(code: Int, message: String, attempts: Int = 1) {
         self.code = code
         self.message = message

@@ -25,7 +25,7 @@ public struct NonceStressOptions: Sendable, Codable {
     /// Authenticated path each call hits.
     public var path: String
 
-    /// Creates options.
+    /// A stress run against `url`: `processes` × `tasks` × `calls` signed calls on one key through `store`.
     public init(url: String, processes: Int = 1, tasks: Int = 64, calls: Int = 10, store: NonceStoreKind = .memory,
                 storePath: String? = nil, postgresURL: String? = nil, apiKey: String, apiSecret: String,
                 path: String = "auth/r/wallets") {

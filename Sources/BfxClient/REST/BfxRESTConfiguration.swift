@@ -32,7 +32,8 @@ public struct BfxRESTConfiguration: Sendable {
         BfxRESTConfiguration(publicBaseURL: baseURL, authBaseURL: baseURL)
     }
 
-    /// Creates a configuration.
+    /// A configuration for the given public and authenticated base URLs (`https://api-pub.bitfinex.com`,
+    /// `https://api.bitfinex.com` live; the simulator's URL for both in tests); other fields as documented on each property.
     public init(publicBaseURL: String, authBaseURL: String, timeout: Duration = .seconds(15),
                 maxResponseBytes: Int = 16 << 20, rateLimits: RESTRateLimits = RESTRateLimits(),
                 rateLimitRetries: Int = 1, rateLimitBackoff: Duration = .seconds(60),

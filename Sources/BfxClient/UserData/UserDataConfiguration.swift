@@ -51,7 +51,8 @@ public struct UserDataConfiguration: Sendable {
     /// the account state is never affected).
     public var eventBufferCapacity: Int
 
-    /// Creates a configuration.
+    /// A configuration; every parameter defaults to the value documented on its property
+    /// (docs/user-data.md lists them), so `UserDataConfiguration()` is the production default.
     public init(
         deadManSwitch: Int? = nil,
         filter: [String] = [],

@@ -10,7 +10,7 @@ public struct EndpointRateLimitConfig: Sendable, Hashable, Encodable {
     /// Requests per minute for each matching endpoint.
     public var perMinute: Int
 
-    /// Creates an entry.
+    /// A budget of `perMinute` requests for the endpoints `path` matches (exact path, or a prefix ending in `*`).
     public init(path: String, perMinute: Int) {
         self.path = path
         self.perMinute = perMinute

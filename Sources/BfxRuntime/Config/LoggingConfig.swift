@@ -36,6 +36,6 @@ public struct LoggingConfig: Sendable, Hashable, Encodable {
     /// Line format.
     public var format = Format.text
 
-    /// Defaults.
+    /// The values an empty `logging:` section means (`info`, text lines).
     public init() {}
 }

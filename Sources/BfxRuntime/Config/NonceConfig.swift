@@ -12,7 +12,7 @@ public struct NonceConfig: Sendable, Hashable, Encodable {
     /// Issued-nonce records kept for inspection (the library's `defaultHistoryCapacity`).
     public var historySize = NonceManagerConfiguration.defaultHistoryCapacity
 
-    /// Defaults.
+    /// The values an empty `nonce:` section means (memory store, the four default classes).
     public init() {}
 
     enum CodingKeys: String, CodingKey { case classes, aging, map, historySize = "history_size" }
@@ -67,7 +67,7 @@ public struct CallClassMap: Sendable, Hashable, Encodable {
     /// Anything else.
     public var other = "normal"
 
-    /// Defaults.
+    /// The default mapping of call kinds to the classes critical, high, normal and low.
     public init() {}
 
     enum CodingKeys: String, CodingKey {

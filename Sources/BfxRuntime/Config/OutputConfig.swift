@@ -7,7 +7,7 @@ public struct OutputConfig: Sendable, Hashable, Encodable {
     /// Trades per symbol in the summary.
     public var trades = 3
 
-    /// Defaults.
+    /// The values an empty `output:` section means.
     public init() {}
 
     enum CodingKeys: String, CodingKey { case summaryInterval = "summary_interval", bookDepth = "book_depth", trades }
@@ -18,7 +18,7 @@ public struct ShutdownConfig: Sendable, Hashable, Encodable {
     /// Maximum time to drain queued signed calls before closing.
     public var drainTimeout = ConfigDuration.seconds(5)
 
-    /// Defaults.
+    /// The values an empty `shutdown:` section means (drain queued signed calls for up to 5 s).
     public init() {}
 
     enum CodingKeys: String, CodingKey { case drainTimeout = "drain_timeout" }

@@ -15,7 +15,7 @@ public struct RateLimitConfig: Sendable, Hashable, Encodable {
     /// Per-endpoint REST budgets (`rate_limits.endpoints`), overriding the two defaults above.
     public var endpoints: [EndpointRateLimitConfig] = []
 
-    /// Defaults.
+    /// The values an empty `rate_limits:` section means (Bitfinex's documented limits).
     public init() {}
 
     enum CodingKeys: String, CodingKey {

@@ -28,7 +28,7 @@ public struct FaultStep: Sendable, Hashable, Encodable {
     /// Accepted for compatibility; the simulator corrupts the next checksum of every book.
     public var symbol: String?
 
-    /// Creates a step.
+    /// A step injecting `fault` at `at` after start, with its optional parameters.
     public init(at: ConfigDuration, fault: FaultName, duration: ConfigDuration? = nil, count: Int? = nil, symbol: String? = nil) {
         self.at = at
         self.fault = fault

@@ -23,7 +23,7 @@ public struct WebSocketConfig: Sendable, Hashable, Encodable {
     /// Reconnect policy.
     public var reconnect = ReconnectConfig()
 
-    /// Defaults.
+    /// The values an empty `websocket:` section means (the WebSocket client's own defaults).
     public init() {}
 
     /// The library's defaults, the single source of this struct's defaults.
@@ -76,7 +76,7 @@ public struct ReconnectConfig: Sendable, Hashable, Encodable {
     /// Give up after this long without a successful connection; 0 = never.
     public var giveUpAfter = ReconnectPolicy.standard.giveUpAfter.map(ConfigDuration.init) ?? ConfigDuration(milliseconds: 0)
 
-    /// Defaults.
+    /// The values an empty `websocket.reconnect:` section means (`ReconnectPolicy.standard`).
     public init() {}
 
     enum CodingKeys: String, CodingKey {

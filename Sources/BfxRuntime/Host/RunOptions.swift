@@ -23,6 +23,6 @@ public struct RunOptions: Sendable {
     /// Wait at most this long for data in `--once` mode.
     public var onceTimeout: Double = 10
 
-    /// Creates options.
+    /// Options for running `configPath`; every other option starts unset (the config decides).
     public init(configPath: String) { self.configPath = configPath }
 }

@@ -34,7 +34,7 @@ public struct AccountView: Sendable, Hashable, Codable {
         public var type: String?
     }
 
-    /// Key name.
+    /// The key's name in the configuration (`keys[].name`), never the API key itself.
     public var key: String
     /// Connection name carrying the stream.
     public var connection: String

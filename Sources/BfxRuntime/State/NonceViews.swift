@@ -40,7 +40,7 @@ public struct NonceRecordView: Sendable, Hashable, Codable {
     public var nonce: Int64
     /// Caller label (e.g. the REST path).
     public var label: String
-    /// Priority class.
+    /// The priority class the call was queued in (`critical`, `high`, `normal`, `low` or a custom class).
     public var priority: String
     /// Time queued (µs).
     public var queueWaitMicros: UInt64
@@ -52,7 +52,7 @@ public struct NonceRecordView: Sendable, Hashable, Codable {
 
 /// Depth of one priority class of one key's queue.
 public struct QueueView: Sendable, Hashable, Codable {
-    /// Key name.
+    /// The key's name in the configuration (`keys[].name`), never the API key itself.
     public var key: String
     /// Name of the priority class (e.g. `critical`, `normal`) whose queue this is.
     public var priorityClass: String
