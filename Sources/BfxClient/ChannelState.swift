@@ -1,6 +1,6 @@
 import BfxProtocol
 
-/// Per-subscription runtime state owned by a ``ConnectionSlot`` and confined to its event loop:
+/// Per-subscription runtime state owned by a ``ConnectionSupervisor`` and confined to its event loop:
 /// where the subscription is in its subscribe/unsubscribe cycle, its current `chanId`, liveness
 /// and integrity bookkeeping. Survives reconnects (only `chanId` and the phase are reset).
 final class ChannelState {

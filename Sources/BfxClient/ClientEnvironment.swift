@@ -1,7 +1,7 @@
 import Logging
 import Synchronization
 
-/// What every ``ConnectionSlot`` of one client shares: configuration, clock, logger, metrics, the
+/// What every ``ConnectionSupervisor`` of one client shares: configuration, clock, logger, metrics, the
 /// rate limiters, the jitter generator, counters and the client event sink.
 final class ClientEnvironment: Sendable {
     let configuration: BfxClientConfiguration
@@ -12,9 +12,9 @@ final class ClientEnvironment: Sendable {
     let authenticatedLimiter: ConnectionRateLimiter
     let connector: WebSocketConnector
     private let eventContinuation: AsyncStream<ClientEvent>.Continuation
-    // Mutex: one jitter generator shared by all slots so a seeded client is reproducible.
+    // Mutex: one jitter generator shared by all supervisors so a seeded client is reproducible.
     private let random: Mutex<SplitMix64>
-    // Mutex: integrity counters are bumped from every slot's event loop, read by snapshot().
+    // Mutex: integrity counters are bumped from every supervisor's event loop, read by snapshot().
     private let counters = Mutex(IntegrityCounters())
 
     init(

@@ -7,11 +7,11 @@ import NIOCore
 /// backoff through the shared rate limiter — resubscribing everything with the original
 /// parameters after each reconnect.
 ///
-/// Concurrency: all mutable state is confined to `eventLoop` (the loop every socket of this slot
+/// Concurrency: all mutable state is confined to `eventLoop` (the loop every socket of this supervisor
 /// is opened on). Entry points from other threads hop with `eventLoop.execute`/`submit`; the
-/// supervisor and watchdog are tasks that only touch state through such hops. That makes the
+/// reconnect loop and watchdog are tasks that only touch state through such hops. That makes the
 /// class safe to share, hence the `@unchecked Sendable`.
-final class ConnectionSlot: @unchecked Sendable {
+final class ConnectionSupervisor: @unchecked Sendable {
     let id: Int
     let eventLoop: any EventLoop
     let url: WebSocketURL
@@ -38,7 +38,7 @@ final class ConnectionSlot: @unchecked Sendable {
     private var messages = 0
     private var messagesFlushed = 0
     private(set) var opens = 0
-    private var supervisor: Task<Void, Never>?
+    private var reconnectLoop: Task<Void, Never>?
     private var watchdog: Task<Void, Never>?
     /// Authenticated connections only (see ``AuthenticationHook``).
     let authHook: AuthenticationHook?
@@ -65,8 +65,8 @@ final class ConnectionSlot: @unchecked Sendable {
     /// Starts the supervisor (connect/reconnect loop) and the liveness watchdog.
     func start() {
         eventLoop.execute { [self] in
-            guard supervisor == nil, !stopRequested else { return }
-            supervisor = Task { await self.supervise() }
+            guard reconnectLoop == nil, !stopRequested else { return }
+            reconnectLoop = Task { await self.supervise() }
             watchdog = Task { await self.watch() }
         }
     }
@@ -77,7 +77,7 @@ final class ConnectionSlot: @unchecked Sendable {
         eventLoop.submit { [self] in
             stopRequested = true
             authHook?.onStopped(.stopped(reason.rawValue))
-            supervisor?.cancel()
+            reconnectLoop?.cancel()
             watchdog?.cancel()
             if let channel {
                 pendingCloseReason = reason
@@ -141,9 +141,9 @@ final class ConnectionSlot: @unchecked Sendable {
         // Bounded by cancellation, stop() and the policy's give-up rule.
         while !Task.isCancelled {
             // One hop each: check for stop and move on (the reconnect path is latency-critical).
-            let stopped = (try? await onLoop { slot -> Bool in
-                if slot.stopRequested { return true }
-                slot.setState(.connecting)
+            let stopped = (try? await onLoop { supervisor -> Bool in
+                if supervisor.stopRequested { return true }
+                supervisor.setState(.connecting)
                 return false
             }) ?? true
             if stopped { break }
@@ -151,16 +151,16 @@ final class ConnectionSlot: @unchecked Sendable {
                 let waited = try await limiter.acquire()
                 if waited > .zero { environment.metrics.rateLimitWaits.increment() }
             } catch { break }
-            let next = (try? await onLoop { slot -> Int? in
-                if slot.stopRequested { return nil }
-                slot.generation += 1
-                return slot.generation
+            let next = (try? await onLoop { supervisor -> Int? in
+                if supervisor.stopRequested { return nil }
+                supervisor.generation += 1
+                return supervisor.generation
             }) ?? nil
             guard let generation = next else { break }
             do {
                 let channel = try await environment.connector.connect(to: url, on: eventLoop) { [self] channel in
                     try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler())
-                    try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(slot: self, generation: generation))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(supervisor: self, generation: generation))
                 }
                 let attached = (try? await onLoop { $0.attach(channel, generation: generation) }) ?? false
                 if !attached {
@@ -207,11 +207,11 @@ final class ConnectionSlot: @unchecked Sendable {
         }
     }
 
-    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (ConnectionSlot) -> T) async throws -> T {
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (ConnectionSupervisor) -> T) async throws -> T {
         try await eventLoop.submit { body(self) }.get()
     }
 
-    private func onLoopVoid(_ body: @escaping @Sendable (ConnectionSlot) -> Void) async {
+    private func onLoopVoid(_ body: @escaping @Sendable (ConnectionSupervisor) -> Void) async {
         _ = try? await eventLoop.submit { body(self) }.get()
     }
 
@@ -222,9 +222,9 @@ final class ConnectionSlot: @unchecked Sendable {
         // Bounded by cancellation (stop()).
         while !Task.isCancelled {
             do { try await environment.clock.sleep(for: tick) } catch { return }
-            let stopped = (try? await onLoop { slot -> Bool in
-                slot.checkLiveness()
-                return slot.stopRequested
+            let stopped = (try? await onLoop { supervisor -> Bool in
+                supervisor.checkLiveness()
+                return supervisor.stopRequested
             }) ?? true
             if stopped { return }
         }
@@ -753,10 +753,10 @@ final class ConnectionSlot: @unchecked Sendable {
         }
     }
 
-    /// Runs `action` on this slot's event loop after `delay` on the injected clock (the
+    /// Runs `action` on this supervisor's event loop after `delay` on the injected clock (the
     /// subscribe/unsubscribe retry timers). Not cancelled: each timer carries a token and the
-    /// action ignores a stale one; a deallocated slot drops it.
-    private func afterDelay(_ delay: Duration, _ action: @escaping @Sendable (ConnectionSlot) -> Void) {
+    /// action ignores a stale one; a deallocated supervisor drops it.
+    private func afterDelay(_ delay: Duration, _ action: @escaping @Sendable (ConnectionSupervisor) -> Void) {
         let loop = eventLoop
         let clock = environment.clock
         Task { [weak self] in
