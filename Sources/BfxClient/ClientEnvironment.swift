@@ -47,6 +47,11 @@ final class ClientEnvironment: Sendable {
 
     var integrityCounters: IntegrityCounters { counters.withLock { $0 } }
 
+    /// Runs `body` with the shared jitter generator (the retry machines draw their jitter here).
+    func withRandom<T: Sendable>(_ body: (inout SplitMix64) -> T) -> T {
+        random.withLock { body(&$0) }
+    }
+
     func nextDecision(_ backoff: inout ReconnectBackoff, immediate: Bool) -> ReconnectBackoff.Decision {
         let now = clock.now()
         return random.withLock { rng in backoff.next(at: now, immediate: immediate, using: &rng) }

@@ -29,7 +29,7 @@ import Testing
             )
             let supervisor = ConnectionSupervisor(
                 id: 1, eventLoop: channel.embeddedEventLoop, url: try WebSocketURL(parsing: configuration.publicURL),
-                environment: environment, limiter: environment.publicLimiter
+                environment: environment, limiter: environment.publicLimiter, timerMode: .manual
             )
             let generation = supervisor.adoptForTesting(channel)
             try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler(), name: "decoder")
