@@ -318,15 +318,15 @@ extension ConnectionSupervisor {
         logger.warning("server error", metadata: ["code": "\(code)", "msg": "\(message)", "subId": "\(subId.map(String.init) ?? "-")"])
         let now = self.now
         if let subId, let member = members[SubscriptionID(rawValue: subId)] {
-            if code != BfxErrorCode.alreadySubscribed.rawValue, member.phase != .subscribing {
+            let action = environment.withRandom { member.machine.subscribeError(code: code, message: message, at: now, using: &$0) }
+            if action == .none {
                 // Only an answer to our pending `subscribe` counts (a late error for an old request
                 // must not fail or re-arm a subscription that has moved on).
                 logger.debug("ignoring error for a subscription not awaiting an answer", metadata: ["channel": "\(member.spec)", "code": "\(code)"])
-                return
             }
-            let action = environment.withRandom { member.machine.subscribeError(code: code, message: message, at: now, using: &$0) }
             perform(action, for: member, code: code)
-        } else if let chanId, let member = byChanId[chanId], case .unsubscribing(true) = member.phase {
+        } else if let chanId, let member = byChanId[chanId] {
+            // Only an answer to a resync `unsubscribe` counts; the machine ignores anything else.
             let action = environment.withRandom { member.machine.unsubscribeError(code: code, chanId: chanId, at: now, using: &$0) }
             perform(action, for: member, code: code)
         }
