@@ -13,14 +13,21 @@ run: deps
 	$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun run examples/quickstart.yaml --duration $(RUN_SECONDS) --summary-interval 4
 
 ## make test: install what is missing, build, start PostgreSQL on loopback, run all tests.
-## Besides the test modules: bench smoke, every example, every shell command in the docs
-## (scripts/check-doc-commands.py), the README set-up commands (scripts/check-readme-setup.sh),
-## and DocC with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
+## Besides the test modules: the structure checks (scripts/check-source-hygiene.sh: no file over
+## 600 lines, warnings are errors, no case-only path clashes; scripts/check-build-plan.py: the
+## BfxClient product compiles no PostgresNIO/Hummingbird/Prometheus/Yams), bench smoke, every
+## example, every shell command in the docs (scripts/check-doc-commands.py), the README set-up
+## commands (scripts/check-readme-setup.sh), and DocC with warnings as errors plus doc-comment
+## coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
 TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests BfxRuntimeTests BfxConsoleTests
 test: deps
-	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
+	@set -o pipefail; log=$$(mktemp); \
+	  $(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests 2>&1 | tee "$$log"; built=$$?; \
+	  BUILD_LOG="$$log" scripts/check-source-hygiene.sh; hygiene=$$?; rm -f "$$log"; \
+	  [ $$built -eq 0 ] && [ $$hygiene -eq 0 ]
+	SWIFT=$(SWIFT) python3 scripts/check-build-plan.py --self-test --product BfxClient
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/bench-smoke.sh
 	SKIP_BUILD=1 SWIFT=$(SWIFT) scripts/run-examples.sh
 	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \

@@ -1,18 +1,26 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // bfxkit — a Swift toolkit for the Bitfinex API v2.
 //
-// Module graph (dependencies only point down this list, see docs/adr/0001):
-//   BfxProtocol  — pure protocol core (no I/O)
-//   BfxNonce     — nonce manager, dispatch queue, stores
-//   BfxSimulator — protocol-faithful Bitfinex server (depends on BfxProtocol only)
-//   BfxClient    — WebSocket + REST clients, user data
-//   BfxRuntime   — YAML config, runtime host, alerts, metrics, dashboard
-//   BfxConsole   — libedit console
-//   bfxrun       — executable
+// Module graph (dependencies only point down this list; docs/architecture.md draws it,
+// docs/adr/0001 and 0020 explain it):
+//   BfxProtocol        — pure protocol core (no I/O) and the one clock abstraction
+//   BfxNonce           — nonce manager, sequential queue, memory and file stores
+//   BfxNoncePostgres   — the PostgreSQL nonce store (the only module that compiles PostgresNIO)
+//   BfxSimulator       — protocol-faithful Bitfinex server (depends on BfxProtocol only)
+//   BfxClient          — WebSocket + REST clients, user data (no Hummingbird/Yams/Prometheus/PostgreSQL)
+//   BfxRuntime         — YAML config, runtime, alerts, dashboard (records metrics through swift-metrics)
+//   BfxConsole         — libedit console core (commands, rendering) against a backend protocol
+//   BfxConsoleRuntime  — the console backend that drives a BfxRuntime
+//   bfxrun             — the executable: picks the log handler and the Prometheus backend
+// Not shipped: BfxNonceStress (multi-process nonce stress, used by `bfxrun nonce stress` and
+// tests), bfx-bench-consume (peer benchmark consumer), BfxTestSupport (clocks, generators, waits).
 import PackageDescription
 
+// Every project target: Swift 6 language mode, and warnings are errors (SwiftPM applies warning
+// control only to the root package, so packages that depend on bfxkit are unaffected).
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -21,9 +29,11 @@ let package = Package(
     products: [
         .library(name: "BfxProtocol", targets: ["BfxProtocol"]),
         .library(name: "BfxNonce", targets: ["BfxNonce"]),
+        .library(name: "BfxNoncePostgres", targets: ["BfxNoncePostgres"]),
         .library(name: "BfxClient", targets: ["BfxClient"]),
         .library(name: "BfxSimulator", targets: ["BfxSimulator"]),
         .library(name: "BfxRuntime", targets: ["BfxRuntime"]),
+        .library(name: "BfxConsole", targets: ["BfxConsole"]),
         .executable(name: "bfxrun", targets: ["bfxrun"]),
     ],
     dependencies: [
@@ -33,9 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
-        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
@@ -59,8 +67,16 @@ let package = Package(
                 "BfxProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BfxNoncePostgres",
+            dependencies: [
+                "BfxNonce",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,12 +116,12 @@ let package = Package(
             dependencies: [
                 "BfxProtocol",
                 "BfxNonce",
+                "BfxNoncePostgres",
                 "BfxClient",
                 "BfxSimulator",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -124,10 +140,42 @@ let package = Package(
             name: "BfxConsole",
             dependencies: [
                 "BfxProtocol",
-                "BfxRuntime",
                 "CEditLine",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BfxConsoleRuntime",
+            dependencies: [
+                "BfxProtocol",
+                "BfxClient",
+                "BfxNonce",
+                "BfxSimulator",
+                "BfxRuntime",
+                "BfxConsole",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BfxNonceStress",
+            dependencies: [
+                "BfxProtocol",
+                "BfxNonce",
+                "BfxNoncePostgres",
+                "BfxClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test-only helpers (manual clock, seeded generator, bounded waits): never a product.
+        .target(
+            name: "BfxTestSupport",
+            dependencies: ["BfxProtocol"],
+            path: "Tests/BfxTestSupport",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -135,43 +183,66 @@ let package = Package(
             dependencies: [
                 "BfxProtocol",
                 "BfxNonce",
+                "BfxNoncePostgres",
+                "BfxNonceStress",
                 "BfxClient",
                 "BfxSimulator",
                 "BfxRuntime",
                 "BfxConsole",
+                "BfxConsoleRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Peer-benchmark consumer (make bench, bench smoke): not a product, not part of bfxrun.
+        .executableTarget(
+            name: "bfx-bench-consume",
+            dependencies: [
+                "BfxProtocol",
+                "BfxNonce",
+                "BfxClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BfxProtocolTests", dependencies: ["BfxProtocol"], swiftSettings: swiftSettings),
-        .testTarget(name: "BfxNonceTests", dependencies: ["BfxNonce", "BfxSimulator", "BfxClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "BfxProtocolTests", dependencies: ["BfxProtocol", "BfxTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "BfxNonceTests", dependencies: ["BfxNonce", "BfxNoncePostgres", "BfxNonceStress", "BfxSimulator", "BfxClient", "BfxTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BfxSimulatorTests",
             dependencies: [
                 "BfxSimulator",
                 "BfxProtocol",
+                "BfxTestSupport",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BfxClientTests", dependencies: ["BfxClient", "BfxSimulator", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
+        .testTarget(name: "BfxClientTests", dependencies: ["BfxClient", "BfxSimulator", "BfxTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], swiftSettings: swiftSettings),
         .testTarget(
             name: "BfxRuntimeTests",
             dependencies: [
                 "BfxRuntime",
+                "BfxClient",
+                "BfxSimulator",
+                "BfxTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxProtocol", "BfxRuntime", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "BfxConsoleTests", dependencies: ["BfxConsole", "BfxConsoleRuntime", "BfxProtocol", "BfxRuntime", "BfxTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .target(name: "ExampleSupport", dependencies: ["BfxProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")], path: "examples/swift/ExampleSupport", swiftSettings: swiftSettings),
         .executableTarget(name: "example-book-watcher", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/BookWatcher", swiftSettings: swiftSettings),
         .executableTarget(name: "example-user-data-listener", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/UserDataListener", swiftSettings: swiftSettings),
         .executableTarget(name: "example-order-round-trip", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/OrderRoundTrip", swiftSettings: swiftSettings),
-        .executableTarget(name: "example-shared-nonce-store", dependencies: ["BfxProtocol", "BfxNonce", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/SharedNonceStore", swiftSettings: swiftSettings),
+        .executableTarget(name: "example-shared-nonce-store", dependencies: ["BfxProtocol", "BfxNonce", "BfxNoncePostgres", "BfxNonceStress", "BfxClient", "BfxSimulator", "ExampleSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "examples/swift/SharedNonceStore", swiftSettings: swiftSettings),
     ]
 )

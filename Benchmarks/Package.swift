@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // Benchmarks for bfxkit, kept in a separate package so the main build never compiles the
 // benchmark framework. Run: cd Benchmarks && swift package --allow-writing-to-package-directory benchmark
 import PackageDescription
@@ -6,6 +6,9 @@ import PackageDescription
 // The root package is referenced by path, so its identity is its directory name ("main" in the
 // shared work tree, something else in a fresh clone): derive it instead of hard-coding it.
 let root = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "main").lowercased()
+
+// Warnings are errors here too (as in the root package): benchmark code is project code.
+let settings: [SwiftSetting] = [.swiftLanguageMode(.v6), .treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "bfxkit-benchmarks",
@@ -22,7 +25,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "ProtocolBenchmarks",
-            swiftSettings: [.swiftLanguageMode(.v6)],
+            swiftSettings: settings,
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
@@ -34,7 +37,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "NonceBenchmarks",
-            swiftSettings: [.swiftLanguageMode(.v6)],
+            swiftSettings: settings,
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
@@ -46,8 +49,8 @@ let package = Package(
             dependencies: [
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "SimulatorThroughput",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Programs/SimulatorThroughput",
+            swiftSettings: settings
         ),
         // Plain executable: end-to-end WebSocket client throughput against the in-process simulator.
         // Run: swift run -c release ClientThroughput [seconds] [books] [live|burst] [ticks]
@@ -58,8 +61,8 @@ let package = Package(
                 .product(name: "BfxProtocol", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ClientThroughput",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Programs/ClientThroughput",
+            swiftSettings: settings
         ),
         // Plain executable: drop → all 100 subscriptions resubscribed with fresh snapshots (p50/p90/p99).
         // Run: swift run -c release ResubscribeLatency [drops] [symbols]
@@ -69,8 +72,8 @@ let package = Package(
                 .product(name: "BfxClient", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ResubscribeLatency",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Programs/ResubscribeLatency",
+            swiftSettings: settings
         ),
         // Plain executable: user-data order round trip (p50/p99) against the simulator and account
         // events/s applied to AccountState. Run: swift run -c release UserDataBenchmarks [roundTrips] [events]
@@ -82,8 +85,8 @@ let package = Package(
                 .product(name: "BfxProtocol", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "UserDataBenchmarks",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Programs/UserDataBenchmarks",
+            swiftSettings: settings
         ),
         // Plain executable: client RSS with 250 live book subscriptions; the simulator runs in a
         // child process (this binary with --serve). Run: swift run -c release ClientMemory [seconds]
@@ -93,8 +96,8 @@ let package = Package(
                 .product(name: "BfxClient", package: root),
                 .product(name: "BfxSimulator", package: root),
             ],
-            path: "ClientMemory",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Programs/ClientMemory",
+            swiftSettings: settings
         ),
     ]
 )

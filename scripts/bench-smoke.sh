@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in benchmarks/harness
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in peer-bench/harness
 SWIFT=${SWIFT:-swift}
 set +e; scripts/bench-venv.sh; rc=$?; set -e
 if [ $rc -eq 75 ]; then
@@ -18,15 +18,16 @@ elif [ $rc -ne 0 ]; then
   exit 1
 fi
 # the harness's own logic (user-code checksum vs shared fixtures, loopback guard)
-.bench-venv/bin/python -m unittest discover -s benchmarks/harness -p "test_*.py" \
+.bench-venv/bin/python -m unittest discover -s peer-bench/harness -p "test_*.py" \
   || { echo "bench-smoke: FAILED — harness unit tests" >&2; exit 1; }
 if [ -z "${BFXRUN:-}" ]; then
   BFXRUN="$($SWIFT build --show-bin-path)/bfxrun"
   [ -x "$BFXRUN" ] || $SWIFT build --product bfxrun
+  [ -x "$(dirname "$BFXRUN")/bfx-bench-consume" ] || $SWIFT build --product bfx-bench-consume
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-if ! timeout 110 .bench-venv/bin/python benchmarks/harness/run_peers.py --smoke --bfxrun "$BFXRUN" --out "$out"; then
+if ! timeout 110 .bench-venv/bin/python peer-bench/harness/run_peers.py --smoke --bfxrun "$BFXRUN" --out "$out"; then
   echo "bench-smoke: FAILED — see the table above and the logs under tmp/bench-logs/ (newest)" >&2
   exit 1
 fi

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Creates/refreshes .bench-venv/ with the pinned peers (bitfinex-api-py 4.0.0, ccxt 4.5.90) from
-# benchmarks/requirements.txt + benchmarks/constraints.txt. Idempotent and offline once installed.
+# peer-bench/requirements.txt + peer-bench/constraints.txt. Idempotent and offline once installed.
 # Exit codes: 0 ready; 75 the install failed because PyPI is unreachable (callers may skip);
 #             1 any other failure (callers must fail).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${BENCH_VENV:-.bench-venv}
 PY=${BENCH_PYTHON:-python3}
-want_api=$(sed -n 's/^bitfinex-api-py==//p' benchmarks/requirements.txt)
-want_ccxt=$(sed -n 's/^ccxt==//p' benchmarks/requirements.txt)
+want_api=$(sed -n 's/^bitfinex-api-py==//p' peer-bench/requirements.txt)
+want_ccxt=$(sed -n 's/^ccxt==//p' peer-bench/requirements.txt)
 
 installed() {
   "$VENV/bin/python" - "$want_api" "$want_ccxt" <<'PY' 2>/dev/null
@@ -30,7 +30,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 log=$(mktemp)
 if ! "$VENV/bin/pip" install --disable-pip-version-check \
-      -r benchmarks/requirements.txt -c benchmarks/constraints.txt >"$log" 2>&1; then
+      -r peer-bench/requirements.txt -c peer-bench/constraints.txt >"$log" 2>&1; then
   cat "$log" >&2
   # only genuine connectivity failures count as "offline"; a missing pin with PyPI reachable fails
   if grep -qiE "NewConnectionError|Max retries exceeded|Temporary failure in name resolution|Network is unreachable|ConnectTimeout|Connection refused" "$log"; then

@@ -3,15 +3,15 @@
 # (bfxkit vs bitfinex-api-py 4.0.0 vs ccxt 4.5.90) against the loopback simulator.
 # Budget: < 20 min on a 2-core machine. Offline once .bench-venv/ is installed.
 # Env: BENCH_REPS (default 3), BENCH_SKIP_ORDO=1, BENCH_SKIP_PEERS=1, BFXRUN=/path/to/release/bfxrun,
-#      BENCH_PEER_ARGS (extra args for benchmarks/harness/run_peers.py).
+#      BENCH_PEER_ARGS (extra args for peer-bench/harness/run_peers.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in benchmarks/harness
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in peer-bench/harness
 SWIFT=${SWIFT:-swift}
 start=$(date +%s)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p benchmarks/results
+mkdir -p peer-bench/results
 elapsed() { echo $(( $(date +%s) - start )); }
 
 # 1. peers (before the long builds, so a broken PyPI install fails fast)
@@ -29,49 +29,40 @@ else
   fi
 fi
 
-# 2. ordo-one/benchmark suites (release build in Benchmarks/.build)
+# 2. ordo-one/benchmark suites and the measurement programs (release build in Benchmarks/.build).
+#    Build first, with no time limit (a cold release build of the Benchmarks package takes longer
+#    than 15 min on 2 cores); only the runs are time-limited.
 if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
-  if [ -f Benchmarks/Package.swift ]; then
-    echo "bench: ordo-one suites ($(elapsed) s)"
-    mkdir -p tmp
-    # written to tmp/ first: only a successful run lands in benchmarks/results/
-    (cd Benchmarks && timeout 900 $SWIFT package --allow-writing-to-package-directory benchmark \
-        --no-progress 2>&1) | tee "tmp/ordo-$stamp.txt"
-    mv "tmp/ordo-$stamp.txt" "benchmarks/results/ordo-$stamp.txt"
-  else
-    echo "bench: Benchmarks/Package.swift not present; ordo-one suites skipped" | tee "benchmarks/results/ordo-$stamp.txt"
-  fi
+  echo "bench: building the Benchmarks package in release ($(elapsed) s)"
+  (cd Benchmarks && $SWIFT build -c release 2>&1 | tail -5)
+  echo "bench: ordo-one suites ($(elapsed) s)"
+  mkdir -p tmp
+  # written to tmp/ first: only a successful run lands in peer-bench/results/
+  (cd Benchmarks && timeout 900 $SWIFT package --allow-writing-to-package-directory benchmark \
+      --no-progress 2>&1) | tee "tmp/ordo-$stamp.txt"
+  # The plain measurement programs (Benchmarks/Programs/*) are not ordo-one benchmarks: they
+  # measure throughput, latency percentiles and RSS across processes, so they run as programs.
+  bin="$(cd Benchmarks && $SWIFT build -c release --show-bin-path)"
+  for program in "SimulatorThroughput 5 book" "ClientThroughput 5 4 burst" "ResubscribeLatency 50" \
+                 "UserDataBenchmarks 500 200000" "ClientMemory 10"; do
+    set -- $program
+    echo "== $program" | tee -a "tmp/ordo-$stamp.txt"
+    (cd Benchmarks && timeout 300 "$bin/$1" "${@:2}" 2>&1) | tee -a "tmp/ordo-$stamp.txt"
+  done
+  mv "tmp/ordo-$stamp.txt" "peer-bench/results/ordo-$stamp.txt"
 fi
 
 [ $peers = 1 ] || { echo "bench: done in $(elapsed) s (peers skipped)"; exit 0; }
 
-# 3. release bfxrun (simulator + bfxkit consumer). Reuse Benchmarks/.build when that package
-#    can build it (shares the release modules the suites just compiled), else the root .build.
+# 3. release bfxrun (simulator) and bfx-bench-consume (the bfxkit consumer) of the root package.
 if [ -z "${BFXRUN:-}" ]; then
-  echo "bench: building release bfxrun ($(elapsed) s)"
-  if [ -f Benchmarks/Package.swift ]; then
-    build_log=$(mktemp)
-    ok=0
-    for attempt in 1 2; do
-      if (cd Benchmarks && $SWIFT build -c release --product bfxrun >"$build_log" 2>&1); then ok=1; break; fi
-      echo "bench: release build of bfxrun failed (attempt $attempt); retrying in 60 s" >&2
-      [ $attempt = 2 ] || sleep 60
-    done
-    if [ $ok != 1 ]; then
-      grep -E "error:" "$build_log" | head -20 >&2
-      rm -f "$build_log"
-      echo "bench: cannot build release bfxrun in Benchmarks/ (see errors above)" >&2
-      exit 1
-    fi
-    rm -f "$build_log"
-    BFXRUN="$(cd Benchmarks && $SWIFT build -c release --show-bin-path)/bfxrun"
-  else
-    $SWIFT build -c release --product bfxrun
-    BFXRUN="$($SWIFT build -c release --show-bin-path)/bfxrun"
-  fi
+  echo "bench: building release bfxrun and bfx-bench-consume ($(elapsed) s)"
+  $SWIFT build -c release --product bfxrun
+  $SWIFT build -c release --product bfx-bench-consume
+  BFXRUN="$($SWIFT build -c release --show-bin-path)/bfxrun"
 fi
 echo "bench: peer comparison with $BFXRUN ($(elapsed) s)"
 # shellcheck disable=SC2086
-.bench-venv/bin/python benchmarks/harness/run_peers.py --bfxrun "$BFXRUN" \
+.bench-venv/bin/python peer-bench/harness/run_peers.py --bfxrun "$BFXRUN" \
   --reps "${BENCH_REPS:-3}" --update-doc ${BENCH_PEER_ARGS:-}
-echo "bench: done in $(elapsed) s; results in benchmarks/results/ (latest.md, latest.json)"
+echo "bench: done in $(elapsed) s; results in peer-bench/results/ (latest.md, latest.json)"

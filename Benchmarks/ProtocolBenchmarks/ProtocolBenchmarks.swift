@@ -6,15 +6,8 @@ import Benchmark
 import BfxProtocol
 
 /// Deterministic generator (no global randomness in benchmarks).
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// A uniform integer in `0..<n` (benchmark input generation).
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
@@ -32,7 +25,7 @@ enum Workload {
     /// 4096 update frames that keep the book at ~25 levels per side: amount changes, deletes
     /// and re-inserts of levels, on both sides; every 10th frame carries a SEQ number.
     static let updates: [[UInt8]] = {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         var frames: [[UInt8]] = []
         var deletedBid: Int? = nil
         var deletedAsk: Int? = nil
@@ -63,7 +56,7 @@ enum Workload {
     /// A mixed stream shaped like a real connection: mostly book updates, with trades, tickers,
     /// heartbeats, checksums and account data.
     static let mixed: [[UInt8]] = {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         var frames: [[UInt8]] = []
         let others = [
             "[18,\"te\",[401597395,1574694478808,0.005,7245.3]]",

@@ -66,7 +66,7 @@ public final class BfxClient: Sendable {
     /// - Parameters:
     ///   - configuration: endpoints, limits, policies (validated here).
     ///   - eventLoopGroup: where sockets live (default: the shared NIO singleton group).
-    ///   - clock: time source for every timer (inject a ``ManualClock`` in tests).
+    ///   - clock: time source for every timer (inject the manual clock of `BfxTestSupport` in tests).
     ///   - logger: swift-log logger; every state change and recovery step is logged.
     ///   - metricsLabel: value of the `client` dimension of the swift-metrics instruments.
     public init(

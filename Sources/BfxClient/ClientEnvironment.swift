@@ -1,3 +1,4 @@
+import BfxProtocol
 import Logging
 import Synchronization
 

@@ -1,3 +1,4 @@
+import BfxProtocol
 /// How a connection is re-established after it was lost: exponential backoff with an optional
 /// full jitter, a cap, a give-up rule and a reset once a connection has been stable.
 ///

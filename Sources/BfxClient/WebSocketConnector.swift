@@ -1,3 +1,4 @@
+import BfxProtocol
 import NIOCore
 import NIOHTTP1
 import NIOPosix

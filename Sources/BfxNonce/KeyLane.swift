@@ -1,3 +1,4 @@
+import BfxProtocol
 import DequeModule
 import Metrics
 import Synchronization
@@ -82,7 +83,7 @@ final class KeyLane: Sendable {
     /// Takes the baton immediately when free; otherwise queues (or rejects) the caller.
     /// Returns the monotonic time at which the baton was handed over.
     func enter(classIndex: Int, label: String, nowNanos: UInt64, deadlineNanos: UInt64?,
-               clock: any NonceClock, depthThreshold: Int, onDepthWarning: (Int) -> Void) async throws -> UInt64 {
+               clock: any BfxClock, depthThreshold: Int, onDepthWarning: (Int) -> Void) async throws -> UInt64 {
         // Fast path: no suspension when the lane is idle.
         let fast: Bool = state.withLock { s in
             if !s.busy && !s.shutDown && s.queuedTotal == 0 {

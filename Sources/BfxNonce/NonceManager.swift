@@ -1,3 +1,4 @@
+import BfxProtocol
 import Logging
 import Metrics
 import Synchronization
@@ -20,7 +21,7 @@ public final class NonceManager: Sendable {
     /// The configuration in force.
     public let configuration: NonceManagerConfiguration
     /// The clock used for nonce values, waits and deadlines.
-    public let clock: any NonceClock
+    public let clock: any BfxClock
     /// The store used for keys without an explicit store.
     public let defaultStore: any NonceStore
     /// Typed threshold warnings (also logged). Buffers the newest 256.
@@ -41,11 +42,11 @@ public final class NonceManager: Sendable {
     /// Creates a manager.
     /// - Parameters:
     ///   - configuration: classes, aging, limits, thresholds.
-    ///   - clock: wall/monotonic clock (inject ``ManualNonceClock`` in tests).
+    ///   - clock: wall/monotonic clock (inject the manual clock of `BfxTestSupport` in tests).
     ///   - defaultStore: store for keys without ``setStore(_:for:)`` (default: memory).
     ///   - logger: where issues (trace), recoveries and warnings are logged.
     public init(configuration: NonceManagerConfiguration = NonceManagerConfiguration(),
-                clock: any NonceClock = SystemNonceClock(),
+                clock: any BfxClock = SystemClock(),
                 defaultStore: any NonceStore = MemoryNonceStore(),
                 logger: Logger = Logger(label: "bfxkit.nonce")) {
         self.configuration = configuration

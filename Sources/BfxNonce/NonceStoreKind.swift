@@ -4,6 +4,6 @@ public enum NonceStoreKind: String, Sendable, Codable, CaseIterable {
     case memory
     /// A file with `flock` and a persisted high-water mark (``FileNonceStore``).
     case file
-    /// A PostgreSQL counter row and advisory lock (``PostgresNonceStore``).
+    /// A PostgreSQL counter row and advisory lock (`PostgresNonceStore` in `BfxNoncePostgres`).
     case postgres
 }

@@ -43,7 +43,8 @@ extension Runtime {
             udLogger[metadataKey: "key"] = "\(keyName)"
             let client = UserDataClient(credentials: credentials, nonceKeyID: keyIDs[keyName], configuration: udConfig,
                                         transport: transport, nonceManager: manager,
-                                        reconciliation: RESTReconciliationSource(rest), logger: udLogger)
+                                        reconciliation: RESTReconciliationSource(rest), clock: ClientClock(options.clock),
+                                        logger: udLogger)
             let view = UserDataView(connection: connection.name, key: keyName, phase: UserDataPhase.idle.rawValue, orders: 0,
                                     positions: 0, wallets: 0, orderEvents: 0, walletEvents: 0, positionEvents: 0, tradeEvents: 0,
                                     notifications: 0, offlineReports: 0, authFailures: 0, disconnects: 0, inputsSent: 0,
@@ -105,7 +106,8 @@ extension Runtime {
                 return try WebSocketUserDataTransport(
                     url: urls.wsAuth,
                     rateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
-                    connectTimeout: config.websocket.connectTimeout.duration)
+                    connectTimeout: config.websocket.connectTimeout.duration,
+                    clock: ClientClock(options.clock))
             } catch {
                 throw RuntimeError.startFailed("user-data transport for key \(keyName): \(error)")
             }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BfxClient
 import BfxNonce
+import BfxNoncePostgres
 import BfxProtocol
 import BfxSimulator
 import Foundation
@@ -30,7 +31,8 @@ public actor Runtime {
 
     var phase: RuntimeStatus.Phase = .created
     var startedAt: Date?
-    var startInstant = ContinuousClock.now
+    /// Monotonic reading of `options.clock` at start (sampling time, the fault schedule).
+    var startedAtMonotonic = Duration.zero
     var simulator: BfxSimulator?
     var wsClient: BfxClient?
     var nonceManager: NonceManager?
@@ -72,9 +74,9 @@ public actor Runtime {
         var logger = options.logger
         logger.logLevel = config.logging.level.loggerLevel
         self.logger = logger
-        self.metrics = RuntimeMetrics(registry: options.metricsRegistry)
+        self.metrics = RuntimeMetrics(backend: options.metrics)
         self.alertEngine = AlertEngine(rules: config.alerts)
-        self.publicRESTBucket = TokenBucket(perMinute: config.rateLimits.restPublicPerMinute)
+        self.publicRESTBucket = TokenBucket(perMinute: Double(config.rateLimits.restPublicPerMinute), nowNanos: options.clock.monotonicNanos())
         for key in config.keys {
             if let value = key.apiKey?.value { SecretRedactor.shared.register(value) }
             if let value = key.apiSecret?.value { SecretRedactor.shared.register(value) }
@@ -88,7 +90,7 @@ public actor Runtime {
         guard phase == .created else { throw RuntimeError.invalidArgument("runtime already started") }
         phase = .starting
         startedAt = Date()
-        startInstant = .now
+        startedAtMonotonic = options.clock.now()
         do {
             try await startEndpoint()
             startNonceAndREST()
@@ -196,13 +198,14 @@ public actor Runtime {
 
     private func drainNonceQueues(timeout: Duration) async {
         guard let manager = nonceManager else { return }
-        let deadline = ContinuousClock.now + timeout
+        let clock = options.clock
+        let deadline = clock.now() + timeout
         // Bounded: polls every 50 ms until empty or the deadline.
-        while ContinuousClock.now < deadline {
+        while clock.now() < deadline {
             let snapshot = await manager.snapshot(recentLimit: 0)
             let pending = snapshot.keys.reduce(0) { $0 + $1.queued.values.reduce(0, +) + ($1.inFlight ? 1 : 0) }
             if pending == 0 { return }
-            try? await Task.sleep(for: .milliseconds(50))
+            do { try await clock.sleep(for: .milliseconds(50)) } catch { return }
         }
         logger.warning("drain timeout: queued signed calls abandoned", metadata: ["timeout": "\(timeout)"])
     }
@@ -234,7 +237,7 @@ public actor Runtime {
                     switch spec {
                     case .candles(let key): symbol = key.split(separator: ":").dropFirst(2).first.map(String.init) ?? ""
                     case .status: continue
-                    default: symbol = spec.target
+                    default: symbol = spec.symbolOrKey
                     }
                     if symbol.hasPrefix("t"), !trading.contains(symbol) { trading.append(symbol) }
                     if symbol.hasPrefix("f"), !funding.contains(symbol) { funding.append(symbol) }
@@ -278,7 +281,7 @@ public actor Runtime {
         let nonceConfig = Self.nonceConfiguration(config.nonce)
         var nonceLogger = logger
         nonceLogger[metadataKey: "component"] = "nonce"
-        let manager = NonceManager(configuration: nonceConfig, logger: nonceLogger)
+        let manager = NonceManager(configuration: nonceConfig, clock: options.clock, logger: nonceLogger)
         nonceManager = manager
         // REST rate limits: `rate_limits.rest_*_per_minute` become the default token-bucket budget
         // of every endpoint in BfxRESTClient's per-endpoint limiter (docs/configuration.md).
@@ -359,7 +362,7 @@ public actor Runtime {
         var wsLogger = logger
         wsLogger[metadataKey: "component"] = "ws"
         do {
-            wsClient = try BfxClient(configuration: clientConfig, logger: wsLogger, metricsLabel: "bfxrun")
+            wsClient = try BfxClient(configuration: clientConfig, clock: ClientClock(options.clock), logger: wsLogger, metricsLabel: "bfxrun")
         } catch {
             throw RuntimeError.startFailed("WebSocket client: \(error)")
         }
@@ -376,7 +379,7 @@ public actor Runtime {
                 guard let self else { return RuntimeSnapshot.empty }
                 return await self.snapshot()
             },
-            metrics: { [weak self] in await self?.metricsText() ?? "" })
+            metrics: { [weak self] in await self?.metricsText() })
         logger.notice("metrics and dashboard listening", metadata: ["address": "\(server?.address ?? "")"])
     }
 
@@ -406,19 +409,22 @@ public actor Runtime {
                 logger.warning("startup call failed", metadata: ["path": "\(action.path)", "error": "\(error)"])
             }
             guard let every = action.every else { return }
-            try? await Task.sleep(for: every.duration)
+            do { try await options.clock.sleep(for: every.duration) } catch { return }
         }
     }
 
     private func startFaultSchedule() {
         guard simulator != nil, !config.simulator.faults.isEmpty else { return }
         let steps = config.simulator.faults.sorted { $0.at < $1.at }
-        let start = startInstant
+        let start = startedAtMonotonic
+        let clock = options.clock
         workTasks.append(Task { [weak self] in
             for step in steps {
-                try? await Task.sleep(until: start + step.at.duration, clock: .continuous)
-                if Task.isCancelled { return }
-                try? await self?.injectFault(FaultRequest(step: step))
+                let due = start + step.at.duration
+                do { try await clock.sleep(for: due - clock.now()) } catch { return }
+                // Decoding already validated every step, so building the fault cannot fail here.
+                guard let fault = try? step.makeFault() else { continue }
+                try? await self?.injectFault(fault)
             }
         })
     }
@@ -460,7 +466,7 @@ public actor Runtime {
         default:
             entry.messages += 1
             totalMessages += 1
-            metrics.messages(channel: entry.spec.channel).increment()
+            metrics.messages(channel: entry.spec.channelName).increment()
         }
         market.apply(event, spec: entry.spec)
         channels[id] = entry
@@ -471,7 +477,7 @@ public actor Runtime {
     private func sampleLoop() async {
         // Bounded by cancellation (stop() cancels it).
         while !Task.isCancelled {
-            try? await Task.sleep(for: options.sampleInterval)
+            do { try await options.clock.sleep(for: options.sampleInterval) } catch { return }
             if Task.isCancelled { return }
             await sample()
         }
@@ -479,8 +485,8 @@ public actor Runtime {
 
     /// Takes one sample: updates gauges, history and evaluates alert rules.
     func sample() async {
-        let now = ContinuousClock.now - startInstant
-        let t = Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18
+        let now = options.clock.now() - startedAtMonotonic
+        let t = now.secondsDouble
         let clientSnapshot = await wsClient?.snapshot()
         let nonceSnapshot = await nonceManager?.snapshot(recentLimit: 0)
         if let clientSnapshot { clientCounters = clientSnapshot.integrity }
@@ -577,9 +583,7 @@ public actor Runtime {
         Task { await self.stop() }
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    static func seconds(_ d: Duration) -> Double { d.secondsDouble }
 
     // MARK: - Events API
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BfxClient
 import BfxNonce
 import BfxProtocol
+import BfxSimulator
 import Foundation
 import Logging
 import NIOCore
@@ -19,7 +20,7 @@ extension Runtime {
         guard let client = wsClient else { throw RuntimeError.notRunning }
         let subscription: Subscription
         do {
-            subscription = try await client.subscribe(ClientBridge.clientSpec(spec))
+            subscription = try await client.subscribe(spec)
         } catch {
             throw RuntimeError.callFailed("subscribe \(spec): \(error)")
         }
@@ -99,9 +100,9 @@ extension Runtime {
         }
         // Bounded: each wait is at most one refill interval; 1000 rounds cover any budget ≥ 1/min.
         for _ in 0..<1000 {
-            guard let wait = publicRESTBucket.take() else { break }
+            guard let wait = publicRESTBucket.take(nowNanos: options.clock.monotonicNanos()) else { break }
             publicRESTWaits += 1
-            try await Task.sleep(for: wait)
+            try await options.clock.sleep(for: .nanoseconds(Int64(clamping: wait)))
         }
         var request = HTTPClientRequest(url: urls.restPublic + "/v2/" + normalized)
         request.method = method.uppercased() == "POST" ? .POST : .GET
@@ -250,10 +251,11 @@ extension Runtime {
         return try await restCall(path: "auth/r/positions", body: "{}", key: key)
     }
 
-    /// Injects a fault into the embedded simulator.
-    public func injectFault(_ fault: FaultRequest) async throws {
+    /// Injects a fault into the embedded simulator (build one from the shared vocabulary with
+    /// `SimulatorFault(_:_:)` or `SimulatorFault.parse(words:)`).
+    public func injectFault(_ fault: SimulatorFault) async throws {
         guard let simulator else { throw RuntimeError.notSimulator }
-        for item in fault.simulatorFaults { await simulator.inject(item) }
+        await simulator.inject(fault)
         logger.notice("fault injected", metadata: ["fault": "\(fault)"])
         hub.publish(RuntimeEvent(kind: .fault, message: "fault injected: \(fault)"))
     }
@@ -307,7 +309,7 @@ extension Runtime {
         applied.shutdown = new.shutdown
         applied.startup = new.startup
         if new.rateLimits.restPublicPerMinute != config.rateLimits.restPublicPerMinute {
-            publicRESTBucket = TokenBucket(perMinute: new.rateLimits.restPublicPerMinute)
+            publicRESTBucket = TokenBucket(perMinute: Double(new.rateLimits.restPublicPerMinute), nowNanos: options.clock.monotonicNanos())
         }
         if new.rateLimits.restAuthPerMinute != config.rateLimits.restAuthPerMinute
             || new.rateLimits.wsConnectAuthPer15s != config.rateLimits.wsConnectAuthPer15s

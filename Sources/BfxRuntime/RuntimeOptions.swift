@@ -1,15 +1,17 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-import Prometheus
+import BfxProtocol
 
 /// How a `Runtime` is hosted: logger, metrics registry, environment, HTTP server switch.
 public struct RuntimeOptions: Sendable {
     /// Logger for the runtime (the executable installs `StructuredLogHandler`).
     public var logger: Logger
-    /// Registry for the runtime's own series and the `/metrics` output. The executable bootstraps
-    /// the global `MetricsSystem` with the same registry so client/nonce series appear too.
-    public var metricsRegistry: PrometheusCollectorRegistry
+    /// The program's metrics backend (`bfxrun` installs Prometheus); nil: the runtime records
+    /// through the global `MetricsSystem` and `/metrics` answers 503.
+    public var metrics: MetricsBackend?
+    /// The clock of every timer: clients, REST limits, nonces, sampling, scheduled faults.
+    public var clock: any BfxClock
     /// Environment for `${VAR}` resolution on reload.
     public var environment: [String: String]
     /// The config file (used by `reload()`).
@@ -23,14 +25,15 @@ public struct RuntimeOptions: Sendable {
     /// Alert evaluation / history sampling interval.
     public var sampleInterval: Duration
 
-    /// Creates options.
+    /// Options with production defaults: real clock, shared HTTP client, 1 s sampling.
     public init(logger: Logger = Logger(label: "bfx.runtime"),
-                metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                metrics: MetricsBackend? = nil, clock: any BfxClock = SystemClock(),
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 configPath: String? = nil, serveHTTP: Bool = true, listenOverride: String? = nil,
                 httpClient: HTTPClient = .shared, sampleInterval: Duration = .seconds(1)) {
         self.logger = logger
-        self.metricsRegistry = metricsRegistry
+        self.metrics = metrics
+        self.clock = clock
         self.environment = environment
         self.configPath = configPath
         self.serveHTTP = serveHTTP

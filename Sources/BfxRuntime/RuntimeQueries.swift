@@ -140,8 +140,9 @@ extension Runtime {
     /// Alert rule states.
     public func alerts() -> [AlertView] { alertEngine.views }
 
-    /// Prometheus text exposition (same as GET /metrics).
-    public func metricsText() -> String { metrics.exposition() }
+    /// The metrics exposition (same as GET /metrics), or nil when the program installed no
+    /// metrics backend (``RuntimeOptions/metrics``).
+    public func metricsText() -> String? { metrics.exposition() }
 
     /// The effective configuration, secrets masked.
     public func effectiveConfigYAML() -> String { ConfigLoader.render(config) }

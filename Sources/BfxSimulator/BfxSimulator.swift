@@ -23,7 +23,7 @@ public final class BfxSimulator: Sendable {
     /// The bound host.
     public let host: String
     let engine: SimulatorEngine
-    let knobs: SharedKnobs
+    let injectedLatency: InjectedLatency
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
     private let backgroundTasks: [Task<Void, Never>]
@@ -62,7 +62,7 @@ public final class BfxSimulator: Sendable {
     }
 
     private init(
-        configuration: SimulatorConfiguration, port: Int, engine: SimulatorEngine, knobs: SharedKnobs,
+        configuration: SimulatorConfiguration, port: Int, engine: SimulatorEngine, injectedLatency: InjectedLatency,
         serviceGroup: ServiceGroup, runTask: Task<Void, Never>, backgroundTasks: [Task<Void, Never>],
         ownedGroup: MultiThreadedEventLoopGroup?
     ) {
@@ -71,7 +71,7 @@ public final class BfxSimulator: Sendable {
         self.port = port
         self.host = configuration.host
         self.engine = engine
-        self.knobs = knobs
+        self.injectedLatency = injectedLatency
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         self.backgroundTasks = backgroundTasks
@@ -91,8 +91,8 @@ public final class BfxSimulator: Sendable {
         }
         guard configuration.ratePerSecond > 0 else { throw StartError.invalidConfiguration("ratePerSecond must be > 0") }
         let engine = SimulatorEngine(configuration: configuration, logger: logger)
-        let knobs = SharedKnobs()
-        let router = SimulatorRoutes.makeRouter(engine: engine, knobs: knobs, logger: logger)
+        let injectedLatency = InjectedLatency()
+        let router = SimulatorRoutes.makeRouter(engine: engine, injectedLatency: injectedLatency, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host.trimmingCharacters(in: ["[", "]"])
         let ownedGroup = configuration.dedicatedEventLoopThreads > 0
@@ -134,7 +134,7 @@ public final class BfxSimulator: Sendable {
         tasks.append(Task { await BfxSimulator.heartbeatLoop(engine: engine, interval: configuration.heartbeatInterval) })
         logger.info("simulator listening", metadata: ["port": "\(port)", "host": "\(host)"])
         return BfxSimulator(
-            configuration: configuration, port: port, engine: engine, knobs: knobs,
+            configuration: configuration, port: port, engine: engine, injectedLatency: injectedLatency,
             serviceGroup: group, runTask: runTask, backgroundTasks: tasks, ownedGroup: ownedGroup
         )
     }
@@ -186,7 +186,7 @@ public final class BfxSimulator: Sendable {
 
     /// Injects a fault (see `SimulatorFault`).
     public func inject(_ fault: SimulatorFault) async {
-        if let end = await engine.inject(fault, knobs: knobs) {
+        if let end = await engine.inject(fault, injectedLatency: injectedLatency) {
             let engine = self.engine
             Task {
                 try? await Task.sleep(for: end)

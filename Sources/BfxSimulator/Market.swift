@@ -1,3 +1,4 @@
+import BfxProtocol
 /// Monotonic id source shared by all markets and accounts of one simulator (ids are unique
 /// across symbols, like Bitfinex order and trade ids).
 struct IdAllocator: Sendable {
@@ -53,7 +54,7 @@ struct Market: Sendable {
     let symbol: String
     let isFunding: Bool
     var book: SimBook
-    var rng: SeededGenerator
+    var rng: SplitMix64
     /// Units of the 5th significant figure around the initial price (the price step).
     let priceStep: Int64
     let sizeRange: ClosedRange<Double>
@@ -88,7 +89,7 @@ struct Market: Sendable {
         self.symbol = symbol
         self.isFunding = symbol.hasPrefix("f")
         self.book = SimBook(symbol: symbol)
-        self.rng = SeededGenerator(seed: seed, stream: symbol)
+        self.rng = SplitMix64(seed: seed, stream: symbol)
         let p = Market.parameters(for: symbol)
         var digits = 0
         var t = p.price.units

@@ -25,8 +25,10 @@ struct NonceLedger: Sendable {
     private(set) var keys: [String: KeyRecord] = [:]
     /// Cap on recorded accepted nonces per key (older entries are kept; recording stops at the cap).
     let historyLimit: Int
-    var rejectNext: Set<String> = []
-    var rejectNextAny = false
+    /// Injected 10114 rejections still to serve, per key (`rejectNonce` with a key and a count).
+    var rejectNext: [String: Int] = [:]
+    /// Injected 10114 rejections still to serve for whichever key signs next.
+    var rejectNextAny = 0
 
     init(historyLimit: Int = 2_000_000) { self.historyLimit = historyLimit }
 
@@ -34,9 +36,13 @@ struct NonceLedger: Sendable {
     mutating func present(_ nonce: Int64, key: String) -> Verdict {
         var record = keys[key] ?? KeyRecord()
         defer { keys[key] = record }
-        if rejectNextAny || rejectNext.contains(key) {
-            rejectNextAny = false
-            rejectNext.remove(key)
+        if let pending = rejectNext[key], pending > 0 {
+            rejectNext[key] = pending > 1 ? pending - 1 : nil
+            record.rejected += 1
+            return .injected
+        }
+        if rejectNextAny > 0 {
+            rejectNextAny -= 1
             record.rejected += 1
             return .injected
         }

@@ -16,7 +16,7 @@ final class SessionOutbox: Sendable {
         case drop
     }
 
-    /// Per-connection knobs read by the reader/writer tasks (faults). Guarded by a `Mutex`
+    /// Per-connection injectedLatency read by the reader/writer tasks (faults). Guarded by a `Mutex`
     /// because they are written by the engine actor and read from the connection's tasks.
     struct Knobs: Sendable {
         var stalledUntil: ContinuousClock.Instant?
@@ -31,7 +31,7 @@ final class SessionOutbox: Sendable {
     private let queue = Mutex(Queue())
     private let pendingCount = Atomic<Int>(0)
     private let finished = Atomic<Bool>(false)
-    private let knobs = Mutex(Knobs())
+    private let injectedLatency = Mutex(Knobs())
 
     private struct Queue: ~Copyable {
         var items: [Item] = []
@@ -201,7 +201,7 @@ final class SessionOutbox: Sendable {
 
     /// True while the connection is stalled by a fault.
     var isStalled: Bool {
-        knobs.withLock { k in
+        injectedLatency.withLock { k in
             if k.stalledIndefinitely { return true }
             if let until = k.stalledUntil {
                 if ContinuousClock.now < until { return true }
@@ -212,19 +212,19 @@ final class SessionOutbox: Sendable {
     }
 
     func stall(for duration: Duration?) {
-        knobs.withLock { k in
+        injectedLatency.withLock { k in
             if let duration { k.stalledUntil = ContinuousClock.now.advanced(by: duration); k.stalledIndefinitely = false }
             else { k.stalledIndefinitely = true }
         }
     }
 
     func clearFaults() {
-        knobs.withLock { k in k = Knobs() }
+        injectedLatency.withLock { k in k = Knobs() }
     }
 
     var readDelay: Duration {
-        get { knobs.withLock { $0.readDelay } }
+        get { injectedLatency.withLock { $0.readDelay } }
     }
 
-    func setReadDelay(_ delay: Duration) { knobs.withLock { $0.readDelay = delay } }
+    func setReadDelay(_ delay: Duration) { injectedLatency.withLock { $0.readDelay = delay } }
 }

@@ -19,7 +19,7 @@ struct SessionWriter {
     let outbox: SessionOutbox
     let outbound: WebSocketOutboundWriter
     let channel: any Channel
-    let knobs: SharedKnobs
+    let injectedLatency: InjectedLatency
 
     func run() async {
         let raw = await SessionWriter.encoderPresent(channel)
@@ -31,7 +31,7 @@ struct SessionWriter {
             while index < batch.count {
                 switch batch[index] {
                 case .text(let text, let queuedAt):
-                    let latency = knobs.latency
+                    let latency = injectedLatency.latency
                     if latency > .zero {
                         // latency fault: each frame waits for its own due time (rare, not fast)
                         if frames > 0 { alive = await write(&buffer, raw: raw, alive: alive); outbox.written(frames); frames = 0 }
@@ -43,7 +43,7 @@ struct SessionWriter {
                     }
                     frames += 1
                 case .framed(let bytes, let count, let queuedAt):
-                    let latency = knobs.latency
+                    let latency = injectedLatency.latency
                     if latency > .zero {
                         if frames > 0 { alive = await write(&buffer, raw: raw, alive: alive); outbox.written(frames); frames = 0 }
                         try? await ContinuousClock().sleep(until: queuedAt.advanced(by: latency))

@@ -2,7 +2,7 @@ import BfxProtocol
 
 extension SimulatorEngine {
     /// Applies a fault; returns the follow-up work (maintenance end) the caller schedules.
-    func inject(_ fault: SimulatorFault, knobs: SharedKnobs) -> Duration? {
+    func inject(_ fault: SimulatorFault, injectedLatency: InjectedLatency) -> Duration? {
         faultCounts[fault.name, default: 0] += 1
         logger.info("fault injected", metadata: ["fault": "\(fault.name)"])
         let targets: (Int?) -> [Int] = { id in id.map { [$0] } ?? self.sessions.keys.sorted() }
@@ -28,11 +28,12 @@ extension SimulatorEngine {
             for sid in targets(id) { sendEvent(sid, "[\(sessions[sid]?.channels.keys.min() ?? 0),\"te\",[1,2,{\"broken\"") }
         case .latency(let value):
             latency = value
-            knobs.setLatency(value)
+            injectedLatency.setLatency(value)
         case .slowReader(let id, let delay):
             for sid in targets(id) { sessions[sid]?.outbox.setReadDelay(delay) }
-        case .rejectNextNonce(let key):
-            if let key { nonceLedger.rejectNext.insert(key) } else { nonceLedger.rejectNextAny = true }
+        case .rejectNextNonce(let key, let count):
+            let count = max(1, min(count, 10_000))
+            if let key { nonceLedger.rejectNext[key, default: 0] += count } else { nonceLedger.rejectNextAny += count }
         case .restErrors(let count):
             restErrorBudget += max(0, count)
         case .restRateLimit(let count):
@@ -49,12 +50,12 @@ extension SimulatorEngine {
             }
             for id in sessions.keys { sessions[id]?.corruptNextChecksum = false; sessions[id]?.skipNextSequence = false }
             latency = .zero
-            knobs.setLatency(.zero)
+            injectedLatency.setLatency(.zero)
             faultGate.clear()
             restErrorBudget = 0
             restRateLimitBudget = 0
             nonceLedger.rejectNext.removeAll()
-            nonceLedger.rejectNextAny = false
+            nonceLedger.rejectNextAny = 0
         }
         return nil
     }

@@ -38,7 +38,7 @@ actor SimulatorEngine {
     var restErrorBudget = 0
     var restRateLimitBudget = 0
     var restWindows: [String: [ContinuousClock.Instant]] = [:]
-    var statusRng: SeededGenerator
+    var statusRng: SplitMix64
     let serverId: String
     /// Reused byte buffer for assembling channel packets (hot path, see `sendChannel`).
     var scratch: [UInt8] = []
@@ -61,7 +61,7 @@ actor SimulatorEngine {
         self.markets = markets
         self.symbolOrder = symbols
         self.ids = ids
-        var rng = SeededGenerator(seed: configuration.seed, stream: "engine")
+        var rng = SplitMix64(seed: configuration.seed, stream: "engine")
         self.nextChanId = 10_000 + Int(rng.next() % 50_000)
         self.statusRng = rng
         let hex = String(rng.next(), radix: 16)

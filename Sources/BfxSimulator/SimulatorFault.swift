@@ -23,8 +23,8 @@ public enum SimulatorFault: Sendable, Equatable {
     case latency(Duration)
     /// Read client frames slowly: wait `perMessage` before processing each inbound frame (zero clears).
     case slowReader(connection: Int?, perMessage: Duration)
-    /// Reject the next nonce of the key (any key when nil) with 10114 `nonce: small`.
-    case rejectNextNonce(apiKey: String?)
+    /// Reject the next `count` nonces of the key (of any key when nil) with 10114 `nonce: small`.
+    case rejectNextNonce(apiKey: String?, count: Int = 1)
     /// The next `count` REST requests answer HTTP 500 `["error",10001,"ERR_GENERIC: simulated server error"]`.
     case restErrors(count: Int)
     /// The next `count` REST requests answer HTTP 429 `{"error":"ERR_RATE_LIMIT"}`.
@@ -44,26 +44,7 @@ public enum SimulatorFault: Sendable, Equatable {
     /// Clear all persistent faults (stall, latency, slow reader, refusal, pending one-shots).
     case clear
 
-    /// Stable name used for counting and in the control API.
-    public var name: String {
-        switch self {
-        case .dropAll: "dropAll"
-        case .dropConnection: "dropConnection"
-        case .stall: "stall"
-        case .restart: "restart"
-        case .maintenance: "maintenance"
-        case .corruptNextChecksum: "corruptChecksum"
-        case .skipSequence: "skipSequence"
-        case .malformedFrame: "malformedFrame"
-        case .latency: "latency"
-        case .slowReader: "slowReader"
-        case .rejectNextNonce: "rejectNonce"
-        case .restErrors: "restErrors"
-        case .restRateLimit: "restRateLimit"
-        case .refuseConnections: "refuseConnections"
-        case .rejectSubscribe: "rejectSubscribe"
-        case .rejectUnsubscribe: "rejectUnsubscribe"
-        case .clear: "clear"
-        }
-    }
+    /// The fault's name in the one vocabulary (``FaultName``), used for counting
+    /// (`SimulatorStats.faultsInjected`) and in the control API.
+    public var name: String { kind.rawValue }
 }

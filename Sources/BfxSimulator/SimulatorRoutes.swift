@@ -50,7 +50,7 @@ enum SimulatorRoutes {
         return items
     }
 
-    static func makeRouter(engine: SimulatorEngine, knobs: SharedKnobs, logger: Logger) -> Router<SimulatorRequestContext> {
+    static func makeRouter(engine: SimulatorEngine, injectedLatency: InjectedLatency, logger: Logger) -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
 
         // `refuseConnections` is enforced below HTTP (RefuseConnectionsHandler on the listener).
@@ -61,7 +61,7 @@ enum SimulatorRoutes {
             let outbox = await engine.open()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    await SessionWriter(outbox: outbox, outbound: outbound, channel: channel, knobs: knobs).run()
+                    await SessionWriter(outbox: outbox, outbound: outbound, channel: channel, injectedLatency: injectedLatency).run()
                 }
                 do {
                     var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
@@ -85,7 +85,7 @@ enum SimulatorRoutes {
 
         // Public REST
         router.get("/v2/**") { request, _ -> Response in
-            let latency = knobs.latency
+            let latency = injectedLatency.latency
             if latency > .zero { try await Task.sleep(for: latency) }
             let path = String(request.uri.path.dropFirst("/v2/".count))
             let reply = await engine.restPublic(path: path, query: queryItems(request))
@@ -94,7 +94,7 @@ enum SimulatorRoutes {
 
         // Authenticated REST
         router.post("/v2/**") { request, _ -> Response in
-            let latency = knobs.latency
+            let latency = injectedLatency.latency
             if latency > .zero { try await Task.sleep(for: latency) }
             let path = String(request.uri.path.dropFirst("/v2/".count))
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -128,7 +128,7 @@ enum SimulatorRoutes {
                 }
             }
             for fault in faults {
-                if let end = await engine.inject(fault, knobs: knobs) {
+                if let end = await engine.inject(fault, injectedLatency: injectedLatency) {
                     Task {
                         try? await Task.sleep(for: end)
                         await engine.endMaintenance()
@@ -158,8 +158,7 @@ enum SimulatorRoutes {
         router.post("/_sim/burst") { request, _ -> Response in
             let ticks = min(max(queryItems(request)["ticks"].flatMap { Int($0) } ?? 1_000, 1), 1_000_000)
             let burst = await engine.burst(ticks: ticks)
-            let ms = Double(burst.generationTime.components.seconds) * 1_000
-                + Double(burst.generationTime.components.attoseconds) / 1e15
+            let ms = burst.generationTime.secondsDouble * 1_000
             return json(.ok, "{\"status\":\"OK\",\"ticks\":\(burst.ticks),\"frames\":\(burst.frames),\"connections\":\(burst.connections),\"generationMillis\":\(Int(ms))}")
         }
         router.get("/_sim/pending") { _, _ -> Response in

@@ -42,7 +42,7 @@ public struct SimulatorScenario: Sendable {
             }
         }
         if let random = object["random"]?.object {
-            var rng = SeededGenerator(seed: UInt64(object["seed"]?.int64 ?? 1), stream: "scenario")
+            var rng = SplitMix64(seed: UInt64(object["seed"]?.int64 ?? 1), stream: "scenario")
             let count = min(random["count"]?.int ?? 0, 10_000)
             let within = random["within"]?.double ?? 60
             let names = random["faults"]?.array?.compactMap(\.string) ?? ["dropAll"]

@@ -1,3 +1,5 @@
+import BfxProtocol
+
 /// Builds outbound JSON text by appending tokens. The simulator writes its frames directly (not via
 /// a value tree) because every market-data message goes through here: one `String` growth per
 /// token, numbers rendered from `Fixed` exactly as the wire needs them (see `Fixed.jsText`).
@@ -56,23 +58,6 @@ struct WireWriter {
     mutating func nulls(_ count: Int) { for _ in 0..<count { null() } }
 
     private mutating func appendQuoted(_ value: String) {
-        text.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text.append("\\\"")
-            case "\\": text.append("\\\\")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            case "\t": text.append("\\t")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text.append("\"")
+        JSONString.append(value, to: &text)
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import BfxConsole
+import BfxConsoleRuntime
+import BfxProtocol
 
 /// `bfxrun console CONFIG`: the interactive libedit console (or script mode) on a runtime.
 struct ConsoleCommand: AsyncParsableCommand {
@@ -71,7 +73,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             historyPath: noHistory ? nil : (history ?? ConsoleOptions.defaultHistoryPath),
             historySize: historySize, version: BfxkitVersion.string, stopOnError: stopOnError
         )
-        let status = await ConsoleHost.run(configPath: config, options: options, logLevel: logLevel, logFormat: logFormat)
+        let status = await ConsoleHost.run(configPath: config, options: options, logLevel: logLevel, logFormat: logFormat,
+                                           installBackends: Backends.install)
         if status != 0 { throw ExitCode(status) }
     }
 }

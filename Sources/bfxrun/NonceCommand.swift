@@ -1,6 +1,8 @@
 import ArgumentParser
 import BfxClient
 import BfxNonce
+import BfxNoncePostgres
+import BfxNonceStress
 import BfxProtocol
 import BfxSimulator
 import Foundation
@@ -65,7 +67,7 @@ struct NonceStatusCommand: AsyncParsableCommand {
             let client = BfxRESTClient(configuration: .singleHost(restURL))
             skew = try await client.measureClockSkew()
         }
-        let now = SystemNonceClock().wallMicros()
+        let now = SystemClock().wallMicros()
         if json {
             struct Output: Encodable {
                 var store: String

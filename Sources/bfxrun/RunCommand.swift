@@ -54,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         options.logFormat = logFormat
         options.logLevel = logLevel
         options.listen = listen
+        options.installBackends = Backends.install
         let code = await RuntimeHost.run(options)
         if code != 0 { throw ExitCode(code) }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BfxProtocol
 
 /// `bfxrun`: the bfxkit command-line entry point. Argument parsing only;
 /// the work is delegated to BfxRuntime / BfxConsole / BfxSimulator.
@@ -7,7 +8,7 @@ struct Bfxrun: AsyncParsableCommand {
         commandName: "bfxrun",
         abstract: "Run, inspect and debug bfxkit runtimes against Bitfinex or the embedded simulator.",
         version: BfxkitVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, InitCommand.self, Version.self, BenchConsumeCommand.self, NonceCommand.self, ConsoleCommand.self, SimulateCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, InitCommand.self, Version.self, NonceCommand.self, ConsoleCommand.self, SimulateCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
@@ -18,11 +19,6 @@ struct Version: ParsableCommand {
     func run() {
         print("bfxkit \(BfxkitVersion.string)")
     }
-}
-
-/// The version string shared by every command.
-enum BfxkitVersion {
-    static let string = "0.1.0"
 }
 
 // Explicit dispatch instead of `await Bfxrun.main()`: from top-level code that call (and a bare

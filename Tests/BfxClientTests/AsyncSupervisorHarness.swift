@@ -1,3 +1,5 @@
+import BfxProtocol
+import BfxTestSupport
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -10,6 +12,8 @@ struct AsyncSupervisorHarness {
     let channel: NIOAsyncTestingChannel
     let supervisor: ConnectionSupervisor
     let clock: ManualClock
+    /// The clock reading when the socket was adopted (the manual clock does not start at zero).
+    let origin: Duration
 
     /// Adopts a connected testing channel as the supervisor's socket (its `conf` is written at once).
     init(
@@ -19,6 +23,7 @@ struct AsyncSupervisorHarness {
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
         let clock = ManualClock()
+        let origin = clock.now()
         var configuration = BfxClientConfiguration(publicURL: "ws://127.0.0.1:1/ws/2")
         configuration.connectTimeout = connectTimeout
         configuration.heartbeatTimeout = heartbeatTimeout
@@ -41,11 +46,16 @@ struct AsyncSupervisorHarness {
         self.channel = channel
         self.supervisor = supervisor
         self.clock = clock
+        self.origin = origin
     }
 
-    /// Waits until exactly one timer sleeps on the clock, due at `due` (bounded; yields, no sleep).
+    /// Virtual time elapsed since the socket was adopted.
+    var elapsed: Duration { clock.now() - origin }
+
+    /// Waits until exactly one timer sleeps on the clock, due `due` after the adoption (bounded;
+    /// yields, no sleep).
     func timerArmed(at due: Duration) async -> Bool {
-        await Self.settle { clock.sleeperCount == 1 && clock.nextDeadline?.offset == due }
+        await Self.settle { clock.sleeperCount == 1 && clock.nextDeadline == origin + due }
     }
 
     /// Waits until the socket is closed by the supervisor (bounded; yields, no sleep).

@@ -5,6 +5,7 @@ import NIOEmbedded
 import NIOWebSocket
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Protocol handlers driven through `EmbeddedChannel`: no sockets, no sleeps.
 @Suite struct ConnectionPipelineTests {

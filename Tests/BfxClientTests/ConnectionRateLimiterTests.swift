@@ -1,28 +1,18 @@
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 @Suite struct ConnectionRateLimiterTests {
-    /// Waits (bounded, real time) until `condition` holds; used only to let tasks reach their
-    /// sleep on the manual clock before advancing it.
-    static func eventually(_ condition: @Sendable () async -> Bool) async -> Bool {
-        for _ in 0..<2000 {
-            if await condition() { return true }
-            await Task.yield()
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return false
-    }
-
     @Test func grantsUpToTheLimitThenWaitsForTheWindow() async throws {
         let manual = ManualClock()
         let limiter = ConnectionRateLimiter(limit: ConnectionRateLimit(maxConnections: 3, window: .seconds(15)), clock: ClientClock(manual))
         for _ in 0..<3 { try await limiter.acquire() }
         #expect(await limiter.inWindow() == 3)
         let fourth = Task { try await limiter.acquire() }
-        #expect(await Self.eventually { manual.sleeperCount == 1 })
+        #expect(await eventually { manual.sleeperCount == 1 })
         manual.advance(by: .seconds(14))
         // Still within the window: the waiter is asleep again (or still) and not granted.
-        #expect(await Self.eventually { manual.sleeperCount == 1 })
+        #expect(await eventually { manual.sleeperCount == 1 })
         #expect(await limiter.granted == 3)
         manual.advance(by: .seconds(1))
         let waited = try await fourth.value
@@ -37,11 +27,11 @@ import Testing
         let limiter = ConnectionRateLimiter(limit: limit, clock: ClientClock(manual))
         let grants = await withTaskGroup(of: Duration.self) { group in
             for _ in 0..<12 {
-                group.addTask { (try? await limiter.acquire()).map { _ in manual.now.offset } ?? .seconds(-1) }
+                group.addTask { (try? await limiter.acquire()).map { _ in manual.now() } ?? .seconds(-1) }
             }
             let driver = Task {
                 for _ in 0..<10 {
-                    _ = await Self.eventually {
+                    _ = await eventually {
                         if manual.sleeperCount > 0 { return true }
                         return await limiter.granted == 12
                     }

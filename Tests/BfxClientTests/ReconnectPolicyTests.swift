@@ -1,3 +1,4 @@
+import BfxProtocol
 import Testing
 @testable import BfxClient
 

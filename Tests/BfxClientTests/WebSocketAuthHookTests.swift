@@ -1,3 +1,4 @@
+import BfxTestSupport
 import BfxProtocol
 import BfxSimulator
 import Foundation
@@ -33,11 +34,11 @@ extension WebSocketIntegrationTests {
                 onUserFrame: { _ in counter.userFrames.withLock { $0 += 1 } }
             )
             let connection = try client.openAuthenticatedConnection(hook)
-            #expect(await WS.eventually { await connection.isAuthenticated })
-            #expect(await WS.eventually { counter.userFrames.withLock { $0 } > 0 })  // os/ps/ws snapshots
+            #expect(await eventually { await connection.isAuthenticated })
+            #expect(await eventually { counter.userFrames.withLock { $0 } > 0 })  // os/ps/ws snapshots
             await simulator.inject(.dropAll)
-            #expect(await WS.eventually { counter.results.withLock { $0 } == [true, true] })
-            #expect(await WS.eventually { await connection.isAuthenticated })
+            #expect(await eventually { counter.results.withLock { $0 } == [true, true] })
+            #expect(await eventually { await connection.isAuthenticated })
             let nonces = await simulator.acceptedNonces(apiKey: "test-key")
             #expect(nonces.count == 2)
             #expect(nonces == nonces.sorted() && Set(nonces).count == 2)
@@ -68,13 +69,13 @@ extension WebSocketIntegrationTests {
                 onDisconnected: { disconnects.withLock { $0 += 1 } })
             let connection = try client.openAuthenticatedConnection(hook, sharesPublicSubscriptions: true)
             let ticker = try await client.subscribe(.ticker("tBTCUSD"))
-            #expect(await WS.eventually { ticker.isLive })
+            #expect(await eventually { ticker.isLive })
             #expect(client.connectionCount == 1)
             #expect(await client.snapshot().channels.map(\.connection) == [connection.id])
             await simulator.inject(.dropAll)
-            #expect(await WS.eventually { disconnects.withLock { $0 } == 1 })
-            #expect(await WS.eventually { counter.results.withLock { $0 } == [true, true] })
-            #expect(await WS.eventually { ticker.isLive })
+            #expect(await eventually { disconnects.withLock { $0 } == 1 })
+            #expect(await eventually { counter.results.withLock { $0 } == [true, true] })
+            #expect(await eventually { ticker.isLive })
             await ticker.unsubscribe()
             #expect(client.connectionCount == 1)  // not closed as idle
             #expect(await connection.isAuthenticated)

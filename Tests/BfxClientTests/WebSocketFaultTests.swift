@@ -55,14 +55,14 @@ extension WebSocketIntegrationTests {
     @Test func subscribesEveryChannelKindWithAllParameters() async throws {
         let f = try await Fixture.make()
         let candles = try await f.client.subscribe(.candles("trade:1m:tBTCUSD"))
-        #expect(await WS.eventually { candles.isLive })
+        #expect(await eventually { candles.isLive })
         let snapshot = await f.client.snapshot()
         #expect(snapshot.connections.count == 1)
         #expect(snapshot.channels.count == 6)
         #expect(snapshot.channels.allSatisfy { $0.phase == "live" && $0.chanId != nil && $0.subscribeRequests == 1 })
         await f.simulator.step(20)
         #expect(await f.converged())
-        #expect(await WS.eventually { await f.client.snapshot().channels.filter(\.channel.isBook).allSatisfy { $0.checksumsVerified > 0 } })
+        #expect(await eventually { await f.client.snapshot().channels.filter(\.channel.isBook).allSatisfy { $0.checksumsVerified > 0 } })
         #expect(f.noDuplicateTrades())
         await f.tearDown()
     }
@@ -70,7 +70,7 @@ extension WebSocketIntegrationTests {
     @Test func dropOfAllConnectionsIsRecovered() async throws {
         let f = try await Fixture.make()
         await f.simulator.inject(.dropAll)
-        #expect(await WS.eventually { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await eventually { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
         #expect(await f.converged())
         let channels = await f.client.snapshot().channels
         #expect(channels.allSatisfy { $0.subscribeRequests == 2 })
@@ -81,7 +81,7 @@ extension WebSocketIntegrationTests {
     @Test func silentStallIsDetectedAndTheConnectionReplaced() async throws {
         let f = try await Fixture.make { $0.heartbeatTimeout = .seconds(2) }
         await f.simulator.inject(.stall(connection: nil, duration: .seconds(3)))
-        #expect(await WS.eventually(timeout: .seconds(15)) { f.client.environment.integrityCounters.stalls >= 1 })
+        #expect(await eventually(timeout: .seconds(15)) { f.client.environment.integrityCounters.stalls >= 1 })
         #expect(await f.converged(timeout: .seconds(30)))
         #expect(await f.client.snapshot().connections.allSatisfy { $0.opens >= 2 })
         #expect(f.noDuplicateTrades())
@@ -121,7 +121,7 @@ extension WebSocketIntegrationTests {
         let f = try await Fixture.make { $0.reconnect.initialDelay = .seconds(30); $0.reconnect.maxDelay = .seconds(30) }
         await f.simulator.inject(.restart)
         // 20051 skips the backoff delay (30 s here), so this only passes if it reconnects now.
-        #expect(await WS.eventually(timeout: .seconds(10)) { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await eventually(timeout: .seconds(10)) { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
         #expect(f.client.environment.integrityCounters.serverRestarts == 1)
         #expect(await f.converged())
         await f.tearDown()
@@ -130,8 +130,8 @@ extension WebSocketIntegrationTests {
     @Test func maintenancePausesAndResubscribesEverything() async throws {
         let f = try await Fixture.make()
         await f.simulator.inject(.maintenance(duration: .milliseconds(600)))
-        #expect(await WS.eventually { f.all.allSatisfy { !$0.isLive } })
-        #expect(await WS.eventually { await f.client.snapshot().channels.allSatisfy { $0.subscribeRequests == 2 } })
+        #expect(await eventually { f.all.allSatisfy { !$0.isLive } })
+        #expect(await eventually { await f.client.snapshot().channels.allSatisfy { $0.subscribeRequests == 2 } })
         #expect(await f.converged())
         #expect(f.client.environment.integrityCounters.maintenanceStarts == 1)
         #expect(f.noDuplicateTrades())
@@ -142,7 +142,7 @@ extension WebSocketIntegrationTests {
         let f = try await Fixture.make()
         await f.simulator.inject(.corruptNextChecksum(connection: nil))
         await f.simulator.step(3)
-        #expect(await WS.eventually { f.client.environment.integrityCounters.checksumMismatches == 1 })
+        #expect(await eventually { f.client.environment.integrityCounters.checksumMismatches == 1 })
         #expect(await f.converged())
         let channels = await f.client.snapshot().channels
         #expect(channels.filter { $0.subscribeRequests == 2 }.count == 1)
@@ -156,7 +156,7 @@ extension WebSocketIntegrationTests {
         let f = try await Fixture.make()
         await f.simulator.inject(.skipSequence(connection: nil))
         await f.simulator.step(3)
-        #expect(await WS.eventually { f.client.environment.integrityCounters.sequenceGaps == 1 })
+        #expect(await eventually { f.client.environment.integrityCounters.sequenceGaps == 1 })
         #expect(await f.converged())
         #expect(await f.client.snapshot().channels.filter { $0.subscribeRequests == 2 }.count <= 1)
         #expect(f.noDuplicateTrades())
@@ -166,7 +166,7 @@ extension WebSocketIntegrationTests {
     @Test func malformedFrameIsSkippedAndRecovered() async throws {
         let f = try await Fixture.make()
         await f.simulator.inject(.malformedFrame(connection: nil))
-        #expect(await WS.eventually { f.client.environment.integrityCounters.malformedFrames == 1 })
+        #expect(await eventually { f.client.environment.integrityCounters.malformedFrames == 1 })
         #expect(await f.converged())
         #expect(await f.client.snapshot().connections.allSatisfy { $0.opens == 1 })
         await f.tearDown()
@@ -176,7 +176,7 @@ extension WebSocketIntegrationTests {
         let f = try await Fixture.make()
         await f.simulator.inject(.refuseConnections(duration: .milliseconds(800)))
         await f.simulator.inject(.dropAll)
-        #expect(await WS.eventually { await f.simulator.stats().connectionsRefused >= 2 })
+        #expect(await eventually { await f.simulator.stats().connectionsRefused >= 2 })
         #expect(await f.converged(timeout: .seconds(30)))
         #expect(f.client.environment.integrityCounters.reconnects >= 3)
         // refused TCP connections are failed connects (backed off), never counted as opens
@@ -201,9 +201,9 @@ extension WebSocketIntegrationTests {
         let client = try WS.client(configuration)
         let trades = try await client.subscribe(.trades("tBTCUSD"))
         let book = try await client.subscribe(.book("tBTCUSD"))
-        #expect(await WS.eventually { trades.isLive && book.isLive })
+        #expect(await eventually { trades.isLive && book.isLive })
         for _ in 0..<40 { await simulator.step(25) }
-        #expect(await WS.eventually { await WS.bookMatches(book, simulator) })
+        #expect(await eventually { await WS.bookMatches(book, simulator) })
         let channels = await client.snapshot().channels
         #expect(channels.allSatisfy { $0.bufferDepth <= 80 })
         #expect(channels.first { $0.channel.isBook }.map { $0.bufferDepth <= 3 } == true)
@@ -265,7 +265,7 @@ extension WebSocketIntegrationTests {
         #expect(channel.subscribeRequests == 3)
         #expect(channel.phase == "live")
         #expect(client.environment.integrityCounters.subscribeRetries == 2)
-        #expect(await WS.eventually { log.retries.map(\.attempt) == [1, 2] })
+        #expect(await eventually { log.retries.map(\.attempt) == [1, 2] })
         #expect(log.retries.allSatisfy { $0.code == code })
         #expect(log.failures.isEmpty)
         log.cancel()
@@ -278,17 +278,17 @@ extension WebSocketIntegrationTests {
         let client = try WS.client(Self.retryConfiguration(simulator, maxAttempts: 2))
         let log = RetryLog(client)
         let ticker = try await client.subscribe(.ticker("tETHUSD"))
-        #expect(await WS.eventually { ticker.isLive })
+        #expect(await eventually { ticker.isLive })
         await simulator.inject(.rejectSubscribe(code: 10300, count: 100))
         let book = try await client.subscribe(.book("tBTCUSD"))
         let recorder = WS.Recorder(book)
-        #expect(await WS.eventually { recorder.state.mutex.withLock { $0.failed != nil } })
+        #expect(await eventually { recorder.state.mutex.withLock { $0.failed != nil } })
         let error = try #require(recorder.state.mutex.withLock { $0.failed })
         #expect(error.code == 10300)
         #expect(error.attempts == 3)
         #expect(error.isRetryable)
         #expect(log.retries.map(\.attempt) == [1, 2])
-        #expect(await WS.eventually { log.failures.count == 1 })
+        #expect(await eventually { log.failures.count == 1 })
         let channels = await client.snapshot().channels
         #expect(channels.first { $0.channel.isBook }?.phase == "failed")
         #expect(channels.first { $0.channel.isBook }?.subscribeRequests == 3)
@@ -308,7 +308,7 @@ extension WebSocketIntegrationTests {
         await simulator.inject(.rejectSubscribe(code: 10001, count: 1))
         let book = try await client.subscribe(.book("tBTCUSD"))
         let recorder = WS.Recorder(book)
-        #expect(await WS.eventually { recorder.state.mutex.withLock { $0.failed != nil } })
+        #expect(await eventually { recorder.state.mutex.withLock { $0.failed != nil } })
         let error = try #require(recorder.state.mutex.withLock { $0.failed })
         #expect(error.code == 10001)
         #expect(error.attempts == 1)
@@ -329,7 +329,7 @@ extension WebSocketIntegrationTests {
         let log = RetryLog(client)
         await simulator.inject(.rejectSubscribe(code: 11000, count: 1))
         let book = try await client.subscribe(.book("tBTCUSD"))
-        #expect(await WS.eventually { log.retries.count == 1 })
+        #expect(await eventually { log.retries.count == 1 })
         // The retry timer (400 ms) is armed; the socket drops and the new one subscribes at once.
         await simulator.inject(.dropAll)
         #expect(await WS.converge([book], simulator))
@@ -357,14 +357,14 @@ extension WebSocketIntegrationTests {
         await simulator.inject(.rejectUnsubscribe(code: 11000, count: 2))
         await simulator.inject(.corruptNextChecksum(connection: nil))
         await simulator.step(3)
-        #expect(await WS.eventually { client.environment.integrityCounters.checksumMismatches == 1 })
+        #expect(await eventually { client.environment.integrityCounters.checksumMismatches == 1 })
         #expect(await WS.converge([book], simulator))
         let channel = try #require(await client.snapshot().channels.first)
         #expect(channel.resyncs == 1)
         #expect(channel.subscribeRequests == 2)  // initial + exactly one resubscribe
         #expect(channel.phase == "live")
         #expect(await client.snapshot().connections.allSatisfy { $0.opens == 1 })  // socket kept
-        #expect(await simulator.stats().faultsInjected["rejectUnsubscribe"] == 1)
+        #expect(await simulator.stats().faultsInjected["reject_unsubscribe"] == 1)
         await client.shutdown()
         await simulator.shutdown()
     }
@@ -378,7 +378,7 @@ extension WebSocketIntegrationTests {
         await simulator.inject(.corruptNextChecksum(connection: nil))
         await simulator.step(3)
         // 1 retry allowed: the second rejection gives up and the socket is replaced.
-        #expect(await WS.eventually { await client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await eventually { await client.snapshot().connections.allSatisfy { $0.opens == 2 } })
         #expect(await WS.converge([book], simulator))
         let channel = try #require(await client.snapshot().channels.first)
         #expect(channel.subscribeRequests == 2)  // initial + one on the new socket
@@ -391,7 +391,7 @@ extension WebSocketIntegrationTests {
         let f = try await Fixture.make { $0.subscribeRetry = ReconnectPolicy(initialDelay: .milliseconds(5), maxDelay: .milliseconds(40), maxAttempts: 5) }
         await f.simulator.inject(.rejectSubscribe(code: 11000, count: 3))
         await f.simulator.inject(.dropAll)
-        #expect(await WS.eventually { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await eventually { await f.client.snapshot().connections.allSatisfy { $0.opens == 2 } })
         #expect(await f.converged())
         let channels = await f.client.snapshot().channels
         // nothing forgotten, nothing subscribed twice: 1 initial + 1 resubscribe + 3 retries in total
@@ -404,3 +404,4 @@ extension WebSocketIntegrationTests {
 }
 
 import Synchronization
+import BfxTestSupport

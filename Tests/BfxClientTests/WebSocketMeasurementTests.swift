@@ -4,12 +4,13 @@ import Foundation
 import NIOCore
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Opt-in measurements (`BFX_MEASURE=1`): end-to-end book throughput, drop-to-resubscribed time,
 /// memory with 250 book subscriptions. They print their numbers; the assertions only check that
 /// the run was valid (books verified, everything resubscribed), not the targets. These are DEBUG
 /// builds with the simulator in the test process; the release figures that the targets refer to
-/// come from `Benchmarks/ResubscribeLatency` and `Benchmarks/ClientMemory` (docs/websocket.md).
+/// come from `Benchmarks/Programs/ResubscribeLatency` and `Benchmarks/Programs/ClientMemory` (docs/websocket.md).
 extension WebSocketIntegrationTests {
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BFX_MEASURE"] != nil))
 struct WebSocketMeasurementTests {
@@ -29,7 +30,7 @@ struct WebSocketMeasurementTests {
             books.append(try await client.subscribe(.book(symbol, precision: .p0, length: 25)))
         }
         let all = books
-        #expect(await WS.eventually { all.allSatisfy(\.isLive) })
+        #expect(await eventually { all.allSatisfy(\.isLive) })
         // A consumer per book (latest-only), as an application would have.
         let consumers = books.map { book in book.onEvent { _ in } }
         let start = await client.snapshot()
@@ -109,15 +110,15 @@ struct WebSocketMeasurementTests {
             subscriptions.append(try await client.subscribe(.rawBook(symbol, length: 25)))
         }
         let all = subscriptions
-        #expect(await WS.eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
+        #expect(await eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
         let clock = ContinuousClock()
         var samples: [Double] = []
         for round in 1...15 {
             let t0 = clock.now
             await simulator.inject(.dropAll)
             // Cheap lock-only polls: first the drop is seen (something stale), then all live again.
-            let dropped = await WS.eventually(timeout: .seconds(10), every: .microseconds(100)) { !all.allSatisfy(\.isLive) }
-            let live = await WS.eventually(timeout: .seconds(10), every: .microseconds(100)) { all.allSatisfy(\.isLive) }
+            let dropped = await eventually(timeout: .seconds(10), every: .microseconds(100)) { !all.allSatisfy(\.isLive) }
+            let live = await eventually(timeout: .seconds(10), every: .microseconds(100)) { all.allSatisfy(\.isLive) }
             let elapsed = (clock.now - t0).secondsDouble * 1000
             let exact = await client.snapshot().channels.allSatisfy { $0.subscribeRequests == round + 1 }
             #expect(dropped && live && exact)
@@ -142,7 +143,7 @@ struct WebSocketMeasurementTests {
             }
         }
         let all = subscriptions
-        #expect(await WS.eventually(timeout: .seconds(60)) { all.allSatisfy(\.isLive) })
+        #expect(await eventually(timeout: .seconds(60)) { all.allSatisfy(\.isLive) })
         for _ in 0..<20 { await simulator.step(5) }
         try await Task.sleep(for: .seconds(1))
         let after = Self.rssMB()

@@ -3,6 +3,7 @@ import BfxSimulator
 import Foundation
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Pool behaviour at scale: many subscriptions spread over several connections, all resubscribed
 /// exactly once after a drop of every connection.
@@ -22,15 +23,15 @@ extension WebSocketIntegrationTests {
         }
         #expect(subscriptions.count == 120)
         let all = subscriptions
-        #expect(await WS.eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
+        #expect(await eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
         let before = await client.snapshot()
         #expect(before.connections.count >= 5)
         #expect(before.connections.allSatisfy { $0.subscriptions <= 25 })
         #expect(before.channels.allSatisfy { $0.subscribeRequests == 1 })
 
         await simulator.inject(.dropAll)
-        #expect(await WS.eventually(timeout: .seconds(30)) { await client.snapshot().connections.allSatisfy { $0.opens == 2 } })
-        #expect(await WS.eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
+        #expect(await eventually(timeout: .seconds(30)) { await client.snapshot().connections.allSatisfy { $0.opens == 2 } })
+        #expect(await eventually(timeout: .seconds(30)) { all.allSatisfy(\.isLive) })
         #expect(await WS.converge(all, simulator, timeout: .seconds(30)))
         let after = await client.snapshot()
         // Nothing forgotten, nothing subscribed twice: exactly one resubscription each.
@@ -51,14 +52,14 @@ extension WebSocketIntegrationTests {
         let b = try await client.subscribe(.ticker("tETHUSD"))
         let c = try await client.subscribe(.ticker("tXRPBTC"))
         #expect(client.connectionCount == 2)
-        #expect(await WS.eventually { a.isLive && b.isLive && c.isLive })
+        #expect(await eventually { a.isLive && b.isLive && c.isLive })
         await c.unsubscribe()
         #expect(client.connectionCount == 1)
-        #expect(await WS.eventually { await simulator.stats().connections == 1 })
+        #expect(await eventually { await simulator.stats().connections == 1 })
         await a.unsubscribe()
         await b.unsubscribe()
         #expect(client.connectionCount == 0)
-        #expect(await WS.eventually { await simulator.stats().connections == 0 })
+        #expect(await eventually { await simulator.stats().connections == 0 })
         await client.shutdown()
         await simulator.shutdown()
     }

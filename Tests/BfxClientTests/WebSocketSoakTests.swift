@@ -3,6 +3,7 @@ import BfxSimulator
 import Foundation
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Random faults every few seconds while the market moves; after every fault the client must
 /// recover with every book equal to the simulator's, and no trade may be delivered twice.
@@ -62,7 +63,7 @@ extension WebSocketIntegrationTests {
             }
             await simulator.inject(.clear)
             // Recovery: everything live again and every book equal to the server's.
-            let ok = await WS.eventually(timeout: .seconds(20)) { subscriptions.allSatisfy(\.isLive) }
+            let ok = await eventually(timeout: .seconds(20)) { subscriptions.allSatisfy(\.isLive) }
             let equal = await WS.converge(subscriptions, simulator, timeout: .seconds(20))
             if ok && equal { recovered += 1 } else {
                 divergent += 1

@@ -11,23 +11,6 @@ import Testing
 
 /// Shared helpers of the WebSocket client integration tests (real client, real simulator, loopback).
 enum WS {
-    /// Polls `condition` until it holds or `timeout` (real time) passes. Bounded in time and count.
-    static func eventually(
-        timeout: Duration = .seconds(20),
-        every interval: Duration = .milliseconds(5),
-        _ condition: @Sendable () async -> Bool
-    ) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var polls = 0
-        while clock.now < deadline && polls < 1_000_000 {
-            if await condition() { return true }
-            polls += 1
-            try? await Task.sleep(for: interval)
-        }
-        return await condition()
-    }
-
     static func simulator(
         tick: SimulatorConfiguration.TickMode = .manual,
         symbols: [String] = ["tBTCUSD", "tETHUSD", "tXRPBTC", "tETHBTC"],
@@ -160,3 +143,4 @@ enum WS {
 }
 
 import Synchronization
+import BfxTestSupport

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Testing
 @testable import BfxConsole
+@testable import BfxConsoleRuntime
 
 /// The adapter against the real runtime and its embedded simulator (loopback, ephemeral ports).
 @Suite(.serialized) struct RuntimeBackendTests {

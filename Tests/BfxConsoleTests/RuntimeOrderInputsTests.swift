@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Testing
 @testable import BfxConsole
+import BfxConsoleRuntime
 
 /// `order cancel-multi|cancel-all` and `funding offer new|cancel` end to end: console script →
 /// `RuntimeConsoleBackend` → `Runtime` → user-data stream → embedded simulator.

@@ -1,3 +1,5 @@
+import BfxProtocol
+import BfxTestSupport
 import Foundation
 import Testing
 @testable import BfxConsole
@@ -75,7 +77,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() async throws {
-        var generator = SplitMixGenerator(seed: 0xB0F)
+        var generator = SplitMix64(seed: 0xB0F)
         var bytes: [UInt8] = []
         for _ in 0..<20_000 {
             bytes.append(UInt8(truncatingIfNeeded: generator.next()))
@@ -117,15 +119,3 @@ import Testing
     }
 }
 
-/// SplitMix64, for seeded random input.
-struct SplitMixGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BfxNonce
+import BfxTestSupport
 
 @Suite struct FileNonceStoreTests {
     let start: Int64 = 1_700_000_000_000_000
@@ -8,7 +9,7 @@ import Testing
     @Test func restartWithClockSteppedBackNeverReuses() async throws {
         let dir = temporaryDirectory("restart")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let store = FileNonceStore(directory: dir, reservationBlockMicros: 5_000)
         let first = NonceManager(clock: clock, defaultStore: store)
         var issued: [Int64] = []
@@ -30,7 +31,7 @@ import Testing
     @Test func reservationIsWrittenAheadInBlocks() async throws {
         let dir = temporaryDirectory("blocks")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let store = FileNonceStore(directory: dir, reservationBlockMicros: 1_000)
         let manager = NonceManager(clock: clock, defaultStore: store)
         _ = try await manager.nextNonce(for: "main")
@@ -89,13 +90,13 @@ import Testing
         child.arguments = ["-c", "exec 9<>\"$1\"; /usr/bin/flock -x 9; printf '%s\\n' \"$2\" >&9; : > \"$3\"; exec sleep 600",
                            "sh", path, recordText, ready]
         try child.run()
-        try await eventually("child holds the lock") { FileManager.default.fileExists(atPath: ready) }
+        try await waitFor("child holds the lock") { FileManager.default.fileExists(atPath: ready) }
         #expect(FileNonceStore.inspect(path: path).lockHeld == true)
 
         let manager = NonceManager(defaultStore: store)
         let waiter = Task { try await manager.nextNonce(for: "main") }
         // The waiter is dispatched and blocked on the flock while the child lives.
-        try await eventually("waiter dispatched") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("waiter dispatched") { await manager.snapshot().keys.first?.inFlight == true }
         #expect(FileNonceStore.inspect(path: path).lockHeld == true)
         #expect(await manager.snapshot().keys.first?.counters.issued == 0)
         kill(child.processIdentifier, SIGKILL)

@@ -1,5 +1,6 @@
 import BfxClient
 import BfxNonce
+import BfxNonceStress
 import BfxSimulator
 import Foundation
 import Logging

@@ -1,6 +1,10 @@
 import BfxClient
 import BfxNonce
+import BfxNoncePostgres
+import BfxNonceStress
+import BfxProtocol
 import BfxSimulator
+import BfxTestSupport
 import Foundation
 import Logging
 import Testing
@@ -22,7 +26,7 @@ import Testing
             if n <= last { Issue.record("not increasing"); return }
             last = n
         }
-        let one = Double(count) / (ContinuousClock.now - start).inSeconds
+        let one = Double(count) / (ContinuousClock.now - start).secondsDouble
         let perTask = count / 64
         let start64 = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -31,7 +35,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let many = Double(perTask * 64) / (ContinuousClock.now - start64).inSeconds
+        let many = Double(perTask * 64) / (ContinuousClock.now - start64).secondsDouble
         print("BENCH bare nextNonce (memory store): 1 caller \(Int(one))/s, 64 callers \(Int(many))/s")
         let c = await manager.snapshot().keys.first { $0.keyID == "bench64" }?.counters
         #expect(c?.issued == UInt64(perTask * 64))
@@ -61,9 +65,3 @@ import Testing
     }
 }
 
-extension Duration {
-    var inSeconds: Double {
-        let (s, a) = components
-        return Double(s) + Double(a) / 1e18
-    }
-}

@@ -1,12 +1,13 @@
 import Synchronization
 import Testing
 @testable import BfxNonce
+import BfxTestSupport
 
 @Suite struct NonceManagerTests {
     let start: Int64 = 1_700_000_000_000_000
 
     @Test func noncesAreStrictlyIncreasingAcrossBackwardClockSteps() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let a = try await manager.nextNonce(for: "k")
         #expect(a == start)
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func ceilingIsATypedError() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         try await manager.raiseFloor(key: "k", to: NonceSequence.maximum - 1)
         #expect(try await manager.nextNonce(for: "k") == NonceSequence.maximum)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func priorityOrderWhenTheKeyIsBusy() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(agingStep: nil), clock: clock)
         let gate = Gate()
         let order = Recorder<(String, Int64)>()
@@ -48,13 +49,13 @@ import Testing
                 order.append(("blocker", nonce))
             }
         }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         var tasks: [Task<Void, any Error>] = []
         for (i, p) in [NoncePriority.low, .normal, .high, .critical, .low, .critical].enumerated() {
             tasks.append(Task {
                 try await manager.perform(key: "k", priority: p, label: "\(p)-\(i)") { nonce in order.append(("\(p)-\(i)", nonce)) }
             })
-            try await eventually("\(i + 1) queued") { await queued(manager, "k") == i + 1 }
+            try await waitFor("\(i + 1) queued") { await queued(manager, "k") == i + 1 }
         }
         gate.open()
         try await blocker.value
@@ -66,17 +67,17 @@ import Testing
     }
 
     @Test func agingLetsLowPriorityOvertakeFreshHighPriority() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(agingStep: .milliseconds(100)), clock: clock)
         let gate = Gate()
         let order = Recorder<String>()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { _ in await gate.wait() } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         let low = Task { try await manager.perform(key: "k", priority: .low, label: "old-low") { _ in order.append("old-low") } }
-        try await eventually("low queued") { await queued(manager, "k") == 1 }
+        try await waitFor("low queued") { await queued(manager, "k") == 1 }
         clock.advance(by: .seconds(1))  // low's effective rank: 0 + 10 > critical's 3
         let critical = Task { try await manager.perform(key: "k", priority: .critical, label: "new-critical") { _ in order.append("new-critical") } }
-        try await eventually("critical queued") { await queued(manager, "k") == 2 }
+        try await waitFor("critical queued") { await queued(manager, "k") == 2 }
         gate.open()
         try await blocker.value
         try await low.value
@@ -87,14 +88,14 @@ import Testing
     }
 
     @Test func cancellationRemovesAQueuedCallWithoutConsumingANonce() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { n in await gate.wait(); return n } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         let ran = Recorder<Int64>()
         let victim = Task { try await manager.perform(key: "k", label: "victim") { n in ran.append(n) } }
-        try await eventually("victim queued") { await queued(manager, "k") == 1 }
+        try await waitFor("victim queued") { await queued(manager, "k") == 1 }
         victim.cancel()
         await #expect(throws: CancellationError.self) { try await victim.value }
         gate.open()
@@ -106,13 +107,13 @@ import Testing
     }
 
     @Test func deadlineExpiryRemovesAQueuedCallWithoutConsumingANonce() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { n in await gate.wait(); return n } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         let late = Task { try await manager.perform(key: "k", label: "late", deadline: .milliseconds(50)) { n in n } }
-        try await eventually("deadline timer armed") {
+        try await waitFor("deadline timer armed") {
             let q = await queued(manager, "k")
             return clock.sleeperCount == 1 && q == 1
         }
@@ -137,12 +138,12 @@ import Testing
     @Test func perClassLimitRejectsWithATypedError() async throws {
         let config = NonceManagerConfiguration(priorityClasses: [NoncePriorityClass("urgent", maxQueued: 5),
                                                                  NoncePriorityClass("bulk", maxQueued: 1)])
-        let manager = NonceManager(configuration: config, clock: ManualNonceClock())
+        let manager = NonceManager(configuration: config, clock: ManualClock())
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", priority: "urgent", label: "blocker") { _ in await gate.wait() } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         let first = Task { try await manager.perform(key: "k", priority: "bulk", label: "bulk-1") { $0 } }
-        try await eventually("bulk queued") { await queued(manager, "k") == 1 }
+        try await waitFor("bulk queued") { await queued(manager, "k") == 1 }
         await #expect(throws: NonceError.queueFull(keyID: "k", priority: "bulk", limit: 1)) {
             try await manager.perform(key: "k", priority: "bulk", label: "bulk-2") { $0 }
         }
@@ -156,7 +157,7 @@ import Testing
     }
 
     @Test func nonceTooSmallRaisesTheFloorAndRetriesOnce() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         let seen = Recorder<Int64>()
         let serverLast = start + 10_000_000
@@ -187,7 +188,7 @@ import Testing
     }
 
     @Test func otherFailuresAreClassifiedAndNotRetried() async throws {
-        let manager = NonceManager(clock: ManualNonceClock())
+        let manager = NonceManager(clock: ManualClock())
         for failure in [SignedCallFailure.fatal, .rateLimited(retryAfter: .seconds(60)), .retryable] {
             let calls = Recorder<Int64>()
             await #expect(throws: FakeServerError.self) {
@@ -230,7 +231,7 @@ import Testing
     }
 
     @Test func clockSkewWarningFiresOncePerEpisode() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(clock: clock)
         manager.recordServerTime(millis: UInt64(start / 1_000 + 5_000))
         manager.recordServerTime(millis: UInt64(start / 1_000 + 6_000))
@@ -245,7 +246,7 @@ import Testing
     }
 
     @Test func snapshotReportsHistoryWithoutSecrets() async throws {
-        let clock = ManualNonceClock(wallMicros: UInt64(start))
+        let clock = ManualClock(wallMicros: UInt64(start))
         let manager = NonceManager(configuration: NonceManagerConfiguration(historyCapacity: 3), clock: clock)
         let key = KeyFingerprint.of(apiKey: "very-secret-key")
         for i in 0..<5 { _ = try await manager.perform(key: key, priority: .low, label: "read-\(i)") { $0 } }
@@ -260,16 +261,16 @@ import Testing
 
 @Suite struct NonceWarningTests {
     @Test func queueDepthWaitAndErrorRateWarnOncePerEpisode() async throws {
-        let clock = ManualNonceClock()
+        let clock = ManualClock()
         let thresholds = NonceWarningThresholds(queueDepth: 2, queueWait: .milliseconds(100), errorRate: 0.5, errorRateWindow: 10)
         let manager = NonceManager(configuration: NonceManagerConfiguration(thresholds: thresholds), clock: clock)
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { _ in await gate.wait() } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         var queued: [Task<Int64, any Error>] = []
         for i in 0..<4 {
             queued.append(Task { try await manager.perform(key: "k", label: "q\(i)") { $0 } })
-            try await eventually("\(i + 1) queued") { await BfxNonceTests.queued(manager, "k") == i + 1 }
+            try await waitFor("\(i + 1) queued") { await BfxNonceTests.queued(manager, "k") == i + 1 }
         }
         clock.advance(by: .milliseconds(150))
         gate.open()
@@ -287,12 +288,12 @@ import Testing
     }
 
     @Test func shutdownFailsQueuedCalls() async throws {
-        let manager = NonceManager(clock: ManualNonceClock())
+        let manager = NonceManager(clock: ManualClock())
         let gate = Gate()
         let blocker = Task { try await manager.perform(key: "k", label: "blocker") { _ in await gate.wait() } }
-        try await eventually("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
+        try await waitFor("blocker in flight") { await manager.snapshot().keys.first?.inFlight == true }
         let waiting = Task { try await manager.perform(key: "k", label: "late") { $0 } }
-        try await eventually("queued") { await queued(manager, "k") == 1 }
+        try await waitFor("queued") { await queued(manager, "k") == 1 }
         await manager.shutdown()
         await #expect(throws: NonceError.shutDown) { try await waiting.value }
         gate.open()

@@ -1,12 +1,13 @@
 import BfxProtocol
 import Testing
 @testable import BfxNonce
+import BfxTestSupport
 
 /// Nonces have one type, `Int64`, from the manager to the wire: what the manager issues is passed
 /// to `BfxSignature` as is (no conversion, no clamping), and the issuer's ceiling is the signer's.
 @Suite struct NonceTypeTests {
     @Test func issuedNoncesSignWithoutConversion() async throws {
-        let clock = ManualNonceClock(wallMicros: 1_700_000_000_000_000)
+        let clock = ManualClock(wallMicros: 1_700_000_000_000_000)
         let manager = NonceManager(clock: clock)
         let credentials = BfxCredentials(apiKey: "k", secret: "s")
         let auth = try await manager.perform(key: "k", label: "ws/auth") { nonce in

@@ -1,6 +1,9 @@
+import BfxProtocol
+import BfxNoncePostgres
 import Foundation
 import Testing
 @testable import BfxNonce
+import BfxTestSupport
 
 @Suite(.serialized) struct PostgresNonceStoreTests {
     @Test(.timeLimit(.minutes(1)))
@@ -36,7 +39,7 @@ import Testing
         await b.shutdown()
 
         // A restart whose wall clock is an hour behind continues above the stored counter.
-        let clock = ManualNonceClock(wallMicros: SystemNonceClock().wallMicros() - 3_600_000_000)
+        let clock = ManualClock(wallMicros: SystemClock().wallMicros() - 3_600_000_000)
         let c = NonceManager(clock: clock, defaultStore: try PostgresNonceStore(url: url))
         let next = try await c.nextNonce(for: key)
         #expect(next == (nonces.last ?? .max) + 1)

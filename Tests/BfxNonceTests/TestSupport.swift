@@ -24,18 +24,6 @@ struct FakeServerError: SignedCallFailureClassifiable {
     let signedCallFailure: SignedCallFailure
 }
 
-/// Polls `condition` until true; fails after `timeout` (bounded, polls a real condition).
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let start = ContinuousClock.now
-    while !(await condition()) {
-        if ContinuousClock.now - start > timeout {
-            Issue.record("timed out waiting for: \(what)")
-            throw CancellationError()
-        }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-}
-
 func queued(_ manager: NonceManager, _ key: String) async -> Int {
     await manager.snapshot().keys.first { $0.keyID == key }?.queued.values.reduce(0, +) ?? 0
 }

@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import BfxProtocol
 
-/// Deterministic SplitMix64 generator (seeded, so every failure is reproducible).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Mutation fuzzer over real-shaped frames; shared by the bounded test and the opt-in long run.
 struct FrameFuzzer {
@@ -32,11 +20,11 @@ struct FrameFuzzer {
         #"[24,[["pos",145400868,1609144352338,null,"tETHF0:USTF0",-1.67288094,730.96,null,1,1,null,736.13]]]"#,
     ]
 
-    var rng: SeededGenerator
+    var rng: SplitMix64
     var decoder: FrameDecoder
 
     init(seed: UInt64) {
-        rng = SeededGenerator(seed: seed)
+        rng = SplitMix64(seed: seed)
         decoder = FrameDecoder()
         decoder.register(chanId: 17, kind: .book(funding: false))
         decoder.register(chanId: 18, kind: .rawBook(funding: false))

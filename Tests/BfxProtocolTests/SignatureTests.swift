@@ -24,7 +24,7 @@ struct SignatureTests {
         let secret = BfxSecret("test-secret")
         #expect(try BfxSignature.rest(secret: secret, path: "auth/r/wallets", nonce: 1_700_000_000_000_001, body: "{}") == restExpected)
         #expect(try BfxSignature.rest(secret: secret, path: "/api/v2/auth/r/wallets", nonce: 1_700_000_000_000_001, body: "{}") == restExpected)
-        let order = NewOrder(type: "EXCHANGE LIMIT", symbol: "tBTCUSD", amount: try #require(WireNumber("0.02")), price: try #require(WireNumber("6500")))
+        let order = NewOrder(type: "EXCHANGE LIMIT", symbol: "tBTCUSD", amount: try #require(WireNumber("0.02")), price: WireNumber("6500"))
         let body = order.payload.serialized()
         #expect(body == #"{"type":"EXCHANGE LIMIT","symbol":"tBTCUSD","amount":"0.02","price":"6500"}"#)
         let headers = try BfxSignature.restHeaders(credentials: BfxCredentials(apiKey: "key-1", secret: "test-secret"),

@@ -1,3 +1,4 @@
+import BfxClient
 import Foundation
 import Testing
 @testable import BfxRuntime
@@ -44,8 +45,8 @@ import Testing
         #expect(c.keys.first?.apiSecret?.value == "very-secret-value")
         #expect(c.keys.first?.nonceStore.kind == .postgres)
         #expect(c.connections[0].channels == [
-            .ticker(symbol: "tBTCUSD"), .book(symbol: "tETHUSD", prec: "P1", freq: "F1", len: 100),
-            .rawBook(symbol: "tBTCUSD", len: 25), .candles(key: "trade:1m:tBTCUSD"), .status(key: "deriv:tBTCF0:USTF0"),
+            .ticker("tBTCUSD"), .book("tETHUSD", precision: .p1, frequency: .f1, length: 100),
+            .rawBook("tBTCUSD", length: 25), .candles("trade:1m:tBTCUSD"), .status("deriv:tBTCF0:USTF0"),
         ])
         #expect(c.connections[1].key == "main")
         #expect(c.websocket.heartbeatTimeout == ConfigDuration(milliseconds: 500))
@@ -196,9 +197,14 @@ import Testing
     }
 
     @Test func channelSpecShortForm() throws {
-        #expect(try ChannelSpec.parse("book:tBTCUSD") == .book(symbol: "tBTCUSD", prec: "P0", freq: "F0", len: 25))
-        #expect(try ChannelSpec.parse("book:tBTCUSD:R0:100") == .rawBook(symbol: "tBTCUSD", len: 100))
-        #expect(try ChannelSpec.parse("candles:trade:1m:tBTCUSD") == .candles(key: "trade:1m:tBTCUSD"))
+        #expect(try ChannelSpec.parse("book:tBTCUSD") == .book("tBTCUSD", precision: .p0, frequency: .f0, length: 25))
+        #expect(try ChannelSpec.parse("book:tBTCUSD:R0:100") == .rawBook("tBTCUSD", length: 100))
+        #expect(try ChannelSpec.parse("rawbook:tBTCUSD:100") == .rawBook("tBTCUSD", length: 100))
+        #expect(try ChannelSpec.parse("candles:trade:1m:tBTCUSD") == .candles("trade:1m:tBTCUSD"))
+        // The printed form parses back to the same spec.
+        for spec: ChannelSpec in [.book("tETHUSD", precision: .p3, frequency: .f1, length: 100), .rawBook("fUSD", length: 1), .status("liq:global")] {
+            #expect(try ChannelSpec.parse(spec.description) == spec)
+        }
         #expect(throws: ChannelSpecError.self) { try ChannelSpec.parse("book:tBTCUSD:P7") }
         #expect(throws: ChannelSpecError.self) { try ChannelSpec.parse("ticker:btcusd") }
     }

@@ -9,7 +9,7 @@ import Testing
         let lines = Mutex<[String]>([])
         let sink = LogSink { line in lines.withLock { $0.append(line) } }
         SecretRedactor.shared.register("super-secret-value-123")
-        var text = Logger(label: "t") { StructuredLogHandler(label: $0, format: .text, level: .info, sink: sink) }
+        let text = Logger(label: "t") { StructuredLogHandler(label: $0, format: .text, level: .info, sink: sink) }
         text.info("hello world", metadata: ["key": "v", "secret": "super-secret-value-123"])
         text.debug("hidden")
         var json = Logger(label: "j") { StructuredLogHandler(label: $0, format: .json, level: .debug, sink: sink) }

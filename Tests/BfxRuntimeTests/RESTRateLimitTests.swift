@@ -1,3 +1,4 @@
+import BfxProtocol
 import Foundation
 import Testing
 @testable import BfxRuntime
@@ -57,12 +58,13 @@ import Testing
     }
 
     @Test func tokenBucketRefillsAtTheConfiguredRate() {
-        let t0 = ContinuousClock.now
-        var bucket = TokenBucket(perMinute: 12, now: t0)  // burst 2, one token per 5 s
-        #expect(bucket.take(now: t0) == nil)
-        #expect(bucket.take(now: t0) == nil)
-        #expect(bucket.take(now: t0) == .milliseconds(5000))
-        #expect(bucket.take(now: t0 + .seconds(5)) == nil)
-        #expect(bucket.take(now: t0 + .seconds(5)) != nil)
+        let t0: UInt64 = 1_000_000_000
+        let fiveSeconds: UInt64 = 5_000_000_000
+        var bucket = TokenBucket(perMinute: 12, nowNanos: t0)  // burst 2, one token per 5 s
+        #expect(bucket.take(nowNanos: t0) == nil)
+        #expect(bucket.take(nowNanos: t0) == nil)
+        #expect(bucket.take(nowNanos: t0) == fiveSeconds)
+        #expect(bucket.take(nowNanos: t0 + fiveSeconds) == nil)
+        #expect(bucket.take(nowNanos: t0 + fiveSeconds) != nil)
     }
 }

@@ -1,8 +1,11 @@
+import BfxClient
+import Prometheus
 import AsyncHTTPClient
 import Foundation
 import Synchronization
 import Testing
 @testable import BfxRuntime
+import BfxTestSupport
 
 /// Real runtime against the embedded simulator on loopback (ports are ephemeral).
 @Suite(.serialized) struct RuntimeIntegrationTests {
@@ -32,12 +35,15 @@ import Testing
 
     @Test func headlessRunSeesDataServesHTTPAndShutsDownCleanly() async throws {
         let loaded = try ConfigLoader.load(yaml: Self.yaml, file: "it.yaml", environment: [:])
-        let runtime = Runtime(config: loaded.config, options: RuntimeOptions(logger: TestSupport.quietLogger, sampleInterval: .milliseconds(200)))
+        // The program chooses the metrics backend (bfxrun: Prometheus); the test does the same.
+        let registry = PrometheusCollectorRegistry()
+        let backend = MetricsBackend(factory: PrometheusMetricsFactory(registry: registry), exposition: { registry.emitToString() })
+        let runtime = Runtime(config: loaded.config, options: RuntimeOptions(logger: TestSupport.quietLogger, metrics: backend, sampleInterval: .milliseconds(200)))
         let events = await runtime.events()
         try await runtime.start()
 
         // Market data, books and nonce usage arrive.
-        let sawData = await TestSupport.eventually {
+        let sawData = await eventually {
             let book = await runtime.book(symbol: "tBTCUSD", depth: 5)
             let ticker = await runtime.ticker(symbol: "tBTCUSD")
             let trades = await runtime.trades(symbol: "tBTCUSD", limit: 5)
@@ -56,8 +62,8 @@ import Testing
         let status = await runtime.status()
         let address = try #require(status.httpAddress)
         // Wait for at least one sample so the gauges are populated.
-        _ = await TestSupport.eventually(timeout: .seconds(5)) {
-            let metrics = await runtime.metricsText()
+        _ = await eventually(timeout: .seconds(5)) {
+            let metrics = await runtime.metricsText() ?? ""
             return metrics.contains("bfxrun_channels 3")
         }
         let (metricsCode, metricsText) = try await get(address + "/metrics")
@@ -81,13 +87,13 @@ import Testing
         // Actions: REST through the nonce queue, subscribe/unsubscribe, fault injection → alert.
         let wallets = try await runtime.restCall(path: "auth/r/wallets", body: "{}")
         #expect(wallets.hasPrefix("["))
-        let added = try await runtime.subscribe(.ticker(symbol: "tETHUSD"))
-        #expect(await TestSupport.eventually { await runtime.ticker(symbol: "tETHUSD") != nil })
+        let added = try await runtime.subscribe(.ticker("tETHUSD"))
+        #expect(await eventually { await runtime.ticker(symbol: "tETHUSD") != nil })
         try await runtime.unsubscribe(id: added.id)
         #expect(await runtime.channelList().count == 3)
         await #expect(throws: RuntimeError.self) { try await runtime.unsubscribe(id: "nope") }
-        try await runtime.injectFault(.drop)
-        let alerted = await TestSupport.eventually {
+        try await runtime.injectFault(.dropAll)
+        let alerted = await eventually {
             let reconnects = await runtime.status().reconnects
             let alerts = await runtime.alerts()
             return reconnects >= 1 && alerts.first?.state == .firing
@@ -95,7 +101,7 @@ import Testing
         #expect(alerted)
         // Data flows again after the reconnect.
         let before = await runtime.status().messages
-        #expect(await TestSupport.eventually(timeout: .seconds(25)) { await runtime.status().messages > before + 3 })
+        #expect(await eventually(timeout: .seconds(25)) { await runtime.status().messages > before + 3 })
 
         // Graceful stop.
         await runtime.stop()
@@ -117,7 +123,6 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         var options = RunOptions(configPath: file.path)
         options.once = true
-        options.bootstrapBackends = false
         options.logLevel = .error
         let captured = Mutex("")
         let code = await RuntimeHost.run(options) { text in captured.withLock { $0 += text } }
@@ -133,8 +138,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bfxrun-bad-\(UUID().uuidString).yaml")
         try "endpoint: simulatr\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        var options = RunOptions(configPath: file.path)
-        options.bootstrapBackends = false
+        let options = RunOptions(configPath: file.path)
         #expect(await RuntimeHost.run(options) { _ in } == RuntimeExitCode.configInvalid)
     }
 
@@ -143,11 +147,11 @@ import Testing
         let loaded = try ConfigLoader.load(yaml: yaml, file: "exit.yaml", environment: [:])
         let runtime = Runtime(config: loaded.config, options: RuntimeOptions(logger: TestSupport.quietLogger, serveHTTP: false, sampleInterval: .milliseconds(100)))
         try await runtime.start()
-        let flowing = await TestSupport.eventually { await runtime.status().messages > 0 }
+        let flowing = await eventually { await runtime.status().messages > 0 }
         let statusBefore = await runtime.status()
         #expect(flowing, "no data: \(statusBefore)")
-        try await runtime.injectFault(.drop)
-        let stopped = await TestSupport.eventually { await runtime.currentPhase == .stopped }
+        try await runtime.injectFault(.dropAll)
+        let stopped = await eventually { await runtime.currentPhase == .stopped }
         let statusAfter = await runtime.status()
         let alertsAfter = await runtime.alerts()
         #expect(stopped, "\(statusAfter) \(alertsAfter)")
@@ -172,7 +176,7 @@ import Testing
         try added.write(to: file, atomically: true, encoding: .utf8)
         try await runtime.reload()
         #expect(await runtime.channelList().map(\.name).contains("ticker:tETHUSD"))
-        #expect(await TestSupport.eventually { await runtime.ticker(symbol: "tETHUSD") != nil })
+        #expect(await eventually { await runtime.ticker(symbol: "tETHUSD") != nil })
         await runtime.stop()
     }
 }

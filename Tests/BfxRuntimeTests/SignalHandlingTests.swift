@@ -1,3 +1,4 @@
+import BfxTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -73,12 +74,12 @@ import Darwin
 
         /// Polls (bounded) until `text` occurs at least `times` times in the log.
         func waitFor(_ text: String, times: Int = 1, timeout: Duration = .seconds(20)) async -> Bool {
-            await TestSupport.eventually(timeout: timeout) { self.count(text) >= times }
+            await eventually(timeout: timeout) { self.count(text) >= times }
         }
 
         /// Polls (bounded) until the process exited; returns its status, nil on timeout.
         func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
-            let exited = await TestSupport.eventually(timeout: timeout) { !self.process.isRunning }
+            let exited = await eventually(timeout: timeout) { !self.process.isRunning }
             guard exited else { return nil }
             process.waitUntilExit()
             return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import BfxRuntime
+import BfxTestSupport
 
 /// `connections[].key` starts a user-data stream (embedded simulator on loopback, demo key).
 @Suite(.serialized) struct UserDataRuntimeTests {
@@ -68,7 +69,7 @@ import Testing
         #expect(afterSubmit.inputsSent == 1 && afterSubmit.inputErrors == 0)
         #expect(afterSubmit.orders == 1)
         // The events are forwarded by a separate task: wait for the `os` snapshot + `on` to be counted.
-        let counted = await TestSupport.eventually(timeout: .seconds(5)) {
+        let counted = await eventually(timeout: .seconds(5)) {
             (await runtime.userDataStreams().first?.orderEvents ?? 0) >= 2
         }
         #expect(counted)
@@ -85,7 +86,7 @@ import Testing
         #expect(try await !runtime.orders().contains("\(cid)"))
 
         // Events were published and counted.
-        let sawEvents = await TestSupport.eventually(timeout: .seconds(5)) {
+        let sawEvents = await eventually(timeout: .seconds(5)) {
             let messages = seen.withLock { $0 }
             return messages.contains { $0.contains("wallet snapshot") } && messages.contains { $0.contains("order \(placed) new") }
                 && messages.contains { $0.contains("order \(placed) closed") }
@@ -107,7 +108,7 @@ import Testing
         // Events are forwarded by a separate task: let the `ws` snapshot and the simulator's
         // initial `bu` be counted first, so the only later wallet event (no orders, so no fills)
         // is the `bu` answering the raw `calc`.
-        #expect(await TestSupport.eventually(timeout: .seconds(5)) {
+        #expect(await eventually(timeout: .seconds(5)) {
             (await runtime.userDataStreams().first?.walletEvents ?? 0) >= 2
         })
         let before = try #require(await runtime.userDataStreams().first)
@@ -116,7 +117,7 @@ import Testing
         // `calc balance` is answered with a `bu`, counted as a wallet event by the runtime.
         try await runtime.sendRawFrame(#"[0,"calc",null,[["balance"]]]"#)
         try await runtime.sendRawFrame(#"{"event":"ping","cid":9}"#, key: "demo")
-        let answered = await TestSupport.eventually(timeout: .seconds(5)) {
+        let answered = await eventually(timeout: .seconds(5)) {
             (await runtime.userDataStreams().first?.walletEvents ?? 0) > before.walletEvents
         }
         #expect(answered)
@@ -196,7 +197,6 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         var options = RunOptions(configPath: file.path)
         options.duration = 5
-        options.bootstrapBackends = false
         options.logLevel = .critical
         let code = await RuntimeHost.run(options) { _ in }
         #expect(code == RuntimeExitCode.authFatal)
@@ -209,7 +209,7 @@ import Testing
             """))
         try await runtime.start()
         #expect(await runtime.userDataStreams().first?.phase == "ready")
-        let subscribed = await TestSupport.eventually(timeout: .seconds(10)) {
+        let subscribed = await eventually(timeout: .seconds(10)) {
             let channels = await runtime.channels()
             return channels.count == 2 && channels.allSatisfy { $0.chanId != nil }
         }

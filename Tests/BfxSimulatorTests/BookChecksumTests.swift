@@ -85,7 +85,7 @@ struct BookChecksumTests {
             }
             #expect(mismatches == 1)
             #expect(matches > 5)
-            #expect(await sim.stats().faultsInjected["corruptChecksum"] == 1)
+            #expect(await sim.stats().faultsInjected["checksum"] == 1)
             await ws.close()
         }
     }

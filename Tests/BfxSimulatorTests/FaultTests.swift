@@ -1,3 +1,4 @@
+import BfxTestSupport
 import BfxProtocol
 import Testing
 @testable import BfxSimulator
@@ -19,7 +20,7 @@ struct FaultTests {
             try await c.expectClosed()
             // no close frame: the last frame each client saw is the info event
             #expect(b.all.count == 1)
-            #expect(await sim.stats().faultsInjected["dropAll"] == 1)
+            #expect(await sim.stats().faultsInjected["drop"] == 1)
         }
     }
 
@@ -165,7 +166,7 @@ struct FaultTests {
             }
             let chan = try await ws.subscribe(#"{"event":"subscribe","channel":"ticker","symbol":"tBTCUSD","subId":42}"#)
             #expect(chan > 0)
-            #expect(await sim.stats().faultsInjected["rejectSubscribe"] == 1)
+            #expect(await sim.stats().faultsInjected["reject_subscribe"] == 1)
             // clear drops pending rejections
             await sim.inject(.rejectSubscribe(code: 10300, count: 5))
             await sim.inject(.clear)
@@ -178,7 +179,7 @@ struct FaultTests {
         #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe","code":10400,"count":3}"#).object)) == .rejectSubscribe(code: 10400, count: 3))
         #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe"}"#).object)) == .rejectSubscribe(code: 10300, count: 1))
         #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectSubscribe","code":-1}"#).object)) }
-        #expect(SimulatorFault.names.contains("rejectSubscribe"))
+        #expect(FaultName.names.contains("reject_subscribe"))
         let scenario = try SimulatorScenario(json: #"{"seed":1,"steps":[{"at":0.1,"fault":"rejectSubscribe","code":11000,"count":2}],"random":{"count":3,"within":1,"faults":["rejectSubscribe"]}}"#)
         #expect(scenario.steps.count == 4)
         #expect(scenario.steps.contains { $0.fault == .rejectSubscribe(code: 11000, count: 2) })
@@ -203,7 +204,7 @@ struct FaultTests {
             ws.send(#"{"event":"unsubscribe","chanId":\#(chan)}"#)
             let done = try await ws.expect("unsubscribed") { $0["event"]?.string == "unsubscribed" }
             #expect(done["chanId"]?.int == chan)
-            #expect(await sim.stats().faultsInjected["rejectUnsubscribe"] == 1)
+            #expect(await sim.stats().faultsInjected["reject_unsubscribe"] == 1)
             await ws.close()
         }
     }
@@ -212,18 +213,9 @@ struct FaultTests {
         #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe","code":11000,"count":2}"#).object)) == .rejectUnsubscribe(code: 11000, count: 2))
         #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe"}"#).object)) == .rejectUnsubscribe(code: 10300, count: 1))
         #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"rejectUnsubscribe","code":0}"#).object)) }
-        #expect(SimulatorFault.names.contains("rejectUnsubscribe"))
+        #expect(FaultName.names.contains("reject_unsubscribe"))
         let scenario = try SimulatorScenario(json: #"{"seed":1,"steps":[{"at":0.1,"fault":"rejectUnsubscribe","code":10400,"count":3}]}"#)
         #expect(scenario.steps.contains { $0.fault == .rejectUnsubscribe(code: 10400, count: 3) })
-    }
-
-    /// Polls `condition` (bounded: 5 s, 5 ms steps).
-    private func eventually(_ condition: () async -> Bool) async -> Bool {
-        for _ in 0..<1_000 {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return await condition()
     }
 
     @Test func scenarioRunsSeededSchedule() async throws {

@@ -127,7 +127,7 @@ struct RESTTests {
             #expect(step.status == 200)
             #expect(await sim.stats().ticks == 5)
             let counts = try JSONValue.parse(try await TestHTTP.request("\(sim.controlURL)/state").body)["faultsInjected"]
-            #expect(counts?["restErrors"]?.int == 1 && counts?["restRateLimit"]?.int == 1)
+            #expect(counts?["rest_error"]?.int == 1 && counts?["rate_limit"]?.int == 1)
         }
     }
 }

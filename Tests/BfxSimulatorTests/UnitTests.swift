@@ -58,12 +58,26 @@ struct UnitTests {
     @Test func faultJSONParsing() throws {
         let stall = try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"stall","connection":2,"seconds":1.5}"#).object))
         #expect(stall == .stall(connection: 2, duration: .milliseconds(1500)))
+        // One vocabulary: documented defaults where a parameter is missing, an error where one is required.
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"maintenance"}"#).object)) == .maintenance(duration: .seconds(5)))
         #expect(throws: SimulatorFaultParseError.self) {
-            try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"maintenance"}"#).object))
+            try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"drop_connection"}"#).object))
         }
-        for name in SimulatorFault.names where !["dropConnection", "maintenance", "latency", "slowReader", "refuseConnections"].contains(name) {
+        #expect(throws: SimulatorFaultParseError.self) {
+            try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"stall","seconds":-1}"#).object))
+        }
+        for name in FaultName.names where name != "drop_connection" {
             #expect(try SimulatorFault(json: try #require(JSONValue.parse("{\"fault\":\"\(name)\"}").object)).name == name)
         }
+        // Earlier camelCase names and console short forms still parse to the same faults.
+        for (alias, name) in FaultName.aliases where name != .dropConnection {
+            #expect(try SimulatorFault(json: try #require(JSONValue.parse("{\"fault\":\"\(alias)\"}").object)).kind == name)
+        }
+        #expect(try SimulatorFault.parse(words: ["stall", "2.5"]) == .stall(connection: nil, duration: .milliseconds(2500)))
+        #expect(try SimulatorFault.parse(words: ["latency", "200"]) == .latency(.milliseconds(200)))
+        #expect(try SimulatorFault.parse(words: ["nonce", "3"]) == .rejectNextNonce(apiKey: nil, count: 3))
+        #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault.parse(words: ["explode"]) }
+        #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault.parse(words: ["stall", "-1"]) }
     }
 
     @Test func nonceLedgerRules() {

@@ -24,7 +24,7 @@ public final class BfxRESTClient: Sendable {
     public let keyID: String
     private let credentials: BfxCredentials?
     private let http: HTTPClient
-    private let clock: any NonceClock
+    private let clock: any BfxClock
     private let limiter: RESTRateLimiter
     private let logger: Logger
     private let requests = Counter(label: "bfx_rest_requests_total")
@@ -41,7 +41,7 @@ public final class BfxRESTClient: Sendable {
     ///   - logger: request failures, retries and rate-limit waits (never secrets).
     public init(configuration: BfxRESTConfiguration = .live, credentials: BfxCredentials? = nil, keyID: String? = nil,
                 nonceManager: NonceManager = NonceManager(), httpClient: HTTPClient = .shared,
-                clock: (any NonceClock)? = nil, logger: Logger = Logger(label: "bfxkit.rest")) {
+                clock: (any BfxClock)? = nil, logger: Logger = Logger(label: "bfxkit.rest")) {
         self.configuration = configuration
         self.credentials = credentials
         self.keyID = keyID ?? credentials.map { KeyFingerprint.of(apiKey: $0.apiKey) } ?? "anonymous"
@@ -112,7 +112,7 @@ public final class BfxRESTClient: Sendable {
         request.method = .GET
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.componentsNanos)))
+            response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.nanosecondsClamped)))
             _ = try await response.body.collect(upTo: configuration.maxResponseBytes)
         } catch {
             throw BfxRESTError.transport(path: "platform/status", message: "\(error)")
@@ -305,7 +305,7 @@ public final class BfxRESTClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.componentsNanos)))
+            response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.nanosecondsClamped)))
             bytes = try await response.body.collect(upTo: configuration.maxResponseBytes)
         } catch {
             throw BfxRESTError.transport(path: path, message: "\(error)")

@@ -1,32 +1,26 @@
+import BfxProtocol
 import BfxNonce
 import Metrics
 import Synchronization
 
 /// Per-endpoint token buckets plus a global "blocked until" after `ERR_RATE_LIMIT`, on an
-/// injected ``NonceClock`` so tests run in virtual time. Waiting happens before a signed call
+/// injected `BfxClock` so tests run in virtual time. Waiting happens before a signed call
 /// enters the nonce queue, so a throttled endpoint never holds the key's send slot.
 final class RESTRateLimiter: Sendable {
-    private struct Bucket {
-        var tokens: Double
-        var updatedNanos: UInt64
-        let capacity: Double
-        let tokensPerNano: Double
-    }
-
     private struct State {
-        var buckets: [String: Bucket] = [:]
+        var buckets: [String: TokenBucket] = [:]
         var blockedUntilNanos: UInt64 = 0
         /// Times a call waited for its endpoint's token (not for a global block), per endpoint name.
         var waitCounts: [String: Int] = [:]
     }
 
     private let limits: RESTRateLimits
-    private let clock: any NonceClock
+    private let clock: any BfxClock
     /// Touched by every request task concurrently; short non-suspending critical sections.
     private let state = Mutex(State())
     private let waits = Counter(label: "bfx_rest_rate_limit_waits_total")
 
-    init(limits: RESTRateLimits, clock: any NonceClock) {
+    init(limits: RESTRateLimits, clock: any BfxClock) {
         self.limits = limits
         self.clock = clock
     }
@@ -39,17 +33,11 @@ final class RESTRateLimiter: Sendable {
             let waitUntil: UInt64? = state.withLock { s in
                 if s.blockedUntilNanos > now { return s.blockedUntilNanos }
                 let key = (authenticated ? "a:" : "p:") + endpoint
-                var b = s.buckets[key] ?? Bucket(tokens: max(1, perMinute / 6), updatedNanos: now,
-                                                  capacity: max(1, perMinute / 6), tokensPerNano: perMinute / 60e9)
-                b.tokens = min(b.capacity, b.tokens + Double(now &- min(now, b.updatedNanos)) * b.tokensPerNano)
-                b.updatedNanos = now
-                defer { s.buckets[key] = b }
-                if b.tokens >= 1 {
-                    b.tokens -= 1
-                    return nil
-                }
+                var bucket = s.buckets[key] ?? TokenBucket(perMinute: perMinute, nowNanos: now)
+                defer { s.buckets[key] = bucket }
+                guard let wait = bucket.take(nowNanos: now) else { return nil }
                 s.waitCounts[endpoint, default: 0] += 1
-                return now &+ UInt64(((1 - b.tokens) / b.tokensPerNano).rounded(.up))
+                return now &+ wait
             }
             guard let waitUntil else { return }
             waits.increment()
@@ -65,7 +53,7 @@ final class RESTRateLimiter: Sendable {
 
     /// Blocks every endpoint for `duration` (after `ERR_RATE_LIMIT`/429).
     func block(for duration: Duration) {
-        let until = clock.monotonicNanos() &+ duration.componentsNanos
+        let until = clock.monotonicNanos() &+ duration.nanosecondsClamped
         state.withLock { s in s.blockedUntilNanos = max(s.blockedUntilNanos, until) }
     }
 
@@ -74,14 +62,5 @@ final class RESTRateLimiter: Sendable {
         let now = clock.monotonicNanos()
         let until = state.withLock { $0.blockedUntilNanos }
         return until > now ? .nanoseconds(Int64(clamping: until - now)) : nil
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped at zero.
-    var componentsNanos: UInt64 {
-        let (s, a) = components
-        guard s >= 0 else { return 0 }
-        return UInt64(s) &* 1_000_000_000 &+ UInt64(max(0, a) / 1_000_000_000)
     }
 }

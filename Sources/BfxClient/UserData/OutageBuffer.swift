@@ -9,9 +9,9 @@
 /// - an entry whose dedupe key the server already knows is reported as `.alreadyKnown`, never
 ///   returned for sending;
 /// - an entry older than `maxAge` is reported as `.expired`, never returned for sending.
-public struct OutageBuffer<Element: Sendable>: Sendable {
+package struct OutageBuffer<Element: Sendable>: Sendable {
     /// Why an element could not be buffered.
-    public enum EnqueueError: Error, Equatable, Sendable {
+    package enum EnqueueError: Error, Equatable, Sendable {
         /// The buffer holds `capacity` elements already.
         case full(capacity: Int)
         /// An element with the same dedupe key is already buffered.
@@ -19,50 +19,50 @@ public struct OutageBuffer<Element: Sendable>: Sendable {
     }
 
     /// One buffered element with its bookkeeping.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// Monotonically increasing sequence number assigned on enqueue (original order).
-        public let sequence: UInt64
+        package let sequence: UInt64
         /// The element itself.
-        public let element: Element
+        package let element: Element
         /// Optional key (the order CID) used to detect inputs the server already executed.
-        public let dedupeKey: Int64?
+        package let dedupeKey: Int64?
         /// Time of enqueue (caller's monotonic origin).
-        public let enqueuedAt: Duration
+        package let enqueuedAt: Duration
     }
 
     /// What `drain` decided for every entry, in original order.
-    public struct DrainResult: Sendable {
+    package struct DrainResult: Sendable {
         /// Entries to send now, in original order.
-        public var toSend: [Entry] = []
+        package var toSend: [Entry] = []
         /// Entries dropped because they outlived `maxAge`.
-        public var expired: [Entry] = []
+        package var expired: [Entry] = []
         /// Entries not sent because the server already knows their dedupe key.
-        public var alreadyKnown: [Entry] = []
+        package var alreadyKnown: [Entry] = []
     }
 
     /// Maximum number of buffered elements.
-    public let capacity: Int
+    package let capacity: Int
     /// Maximum time an element may wait before it is dropped instead of sent.
-    public let maxAge: Duration
+    package let maxAge: Duration
     private var entries: [Entry] = []
     private var nextSequence: UInt64 = 0
 
     /// Creates an empty buffer.
-    public init(capacity: Int, maxAge: Duration) {
+    package init(capacity: Int, maxAge: Duration) {
         self.capacity = max(0, capacity)
         self.maxAge = maxAge
     }
 
     /// Number of buffered elements.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
     /// Whether nothing is buffered.
-    public var isEmpty: Bool { entries.isEmpty }
+    package var isEmpty: Bool { entries.isEmpty }
     /// The buffered entries, oldest first.
-    public var pending: [Entry] { entries }
+    package var pending: [Entry] { entries }
 
     /// Appends an element; returns its sequence number.
     @discardableResult
-    public mutating func enqueue(_ element: Element, dedupeKey: Int64?, now: Duration) throws(EnqueueError) -> UInt64 {
+    package mutating func enqueue(_ element: Element, dedupeKey: Int64?, now: Duration) throws(EnqueueError) -> UInt64 {
         guard entries.count < capacity else { throw .full(capacity: capacity) }
         if let key = dedupeKey, entries.contains(where: { $0.dedupeKey == key }) {
             throw .duplicateKey(key)
@@ -74,7 +74,7 @@ public struct OutageBuffer<Element: Sendable>: Sendable {
     }
 
     /// Removes and returns the entries that expired before `now`, oldest first.
-    public mutating func removeExpired(now: Duration) -> [Entry] {
+    package mutating func removeExpired(now: Duration) -> [Entry] {
         var expired: [Entry] = []
         entries.removeAll { entry in
             if now - entry.enqueuedAt > maxAge {
@@ -88,7 +88,7 @@ public struct OutageBuffer<Element: Sendable>: Sendable {
 
     /// Removes the entry with `sequence` (e.g. its caller was cancelled); returns it if present.
     @discardableResult
-    public mutating func remove(sequence: UInt64) -> Entry? {
+    package mutating func remove(sequence: UInt64) -> Entry? {
         guard let index = entries.firstIndex(where: { $0.sequence == sequence }) else { return nil }
         return entries.remove(at: index)
     }
@@ -96,13 +96,13 @@ public struct OutageBuffer<Element: Sendable>: Sendable {
     /// Puts entries taken by `drain` back in front of the buffer (e.g. the connection dropped
     /// again before they could be written), keeping their original order and sequence numbers.
     /// Capacity is not checked: these entries were already admitted once.
-    public mutating func restoreFront(_ restored: [Entry]) {
+    package mutating func restoreFront(_ restored: [Entry]) {
         entries = restored.sorted { $0.sequence < $1.sequence } + entries
     }
 
     /// Empties the buffer and classifies every entry; `isKnown` answers whether the server
     /// already has an input with that dedupe key (e.g. the CID is in the fresh order snapshot).
-    public mutating func drain(now: Duration, isKnown: (Int64) -> Bool) -> DrainResult {
+    package mutating func drain(now: Duration, isKnown: (Int64) -> Bool) -> DrainResult {
         var result = DrainResult()
         for entry in entries {
             if now - entry.enqueuedAt > maxAge {

@@ -13,9 +13,9 @@
 /// - funding offer: no CID exists, so `n fon-req` is matched FIFO by symbol; SUCCESS re-keys the
 ///   request by the new offer ID and the `fon` for it resolves. Funding cancel: keyed by offer ID.
 /// - several requests on the same key resolve FIFO.
-public struct RequestCorrelator<Value: Sendable>: Sendable {
+package struct RequestCorrelator<Value: Sendable>: Sendable {
     /// What a pending request is waiting for.
-    public enum Key: Hashable, Sendable, CustomStringConvertible {
+    package enum Key: Hashable, Sendable, CustomStringConvertible {
         /// Client order ID.
         case cid(Int64)
         /// Server order ID.
@@ -26,7 +26,7 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
         case offerID(Int64)
 
         /// Short form for errors and logs.
-        public var description: String {
+        package var description: String {
             switch self {
             case let .cid(value): return "cid:\(value)"
             case let .orderID(value): return "id:\(value)"
@@ -37,24 +37,24 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// A `n *-req` notification reduced to what correlation needs.
-    public struct Acknowledgement: Sendable, Equatable {
+    package struct Acknowledgement: Sendable, Equatable {
         /// Which request type the notification answers.
-        public var request: UserDataRequestKind
+        package var request: UserDataRequestKind
         /// `NOTIFY_INFO[0]` (order or offer ID), if present.
-        public var objectID: Int64?
+        package var objectID: Int64?
         /// `NOTIFY_INFO[2]` for orders (CID), if present.
-        public var cid: Int64?
+        package var cid: Int64?
         /// Symbol of the echoed row, if present.
-        public var symbol: String?
+        package var symbol: String?
         /// `STATUS` (e.g. `SUCCESS`, `ERROR`, `FAILURE`).
-        public var status: String
+        package var status: String
         /// `CODE`, if the server sent one.
-        public var code: Int?
+        package var code: Int?
         /// `TEXT`, verbatim.
-        public var text: String
+        package var text: String
 
         /// Creates an acknowledgement.
-        public init(request: UserDataRequestKind, objectID: Int64?, cid: Int64?, symbol: String?,
+        package init(request: UserDataRequestKind, objectID: Int64?, cid: Int64?, symbol: String?,
                     status: String, code: Int?, text: String) {
             self.request = request
             self.objectID = objectID
@@ -66,11 +66,11 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
         }
 
         /// Whether the server accepted the request.
-        public var isSuccess: Bool { status.uppercased() == "SUCCESS" }
+        package var isSuccess: Bool { status.uppercased() == "SUCCESS" }
     }
 
     /// Kind of object event observed on channel 0.
-    public enum ObjectEvent: Sendable, Equatable {
+    package enum ObjectEvent: Sendable, Equatable {
         /// `on` (order new).
         case orderNew
         /// `ou` (order update).
@@ -86,46 +86,46 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// The outcome for one request, to be delivered by the owner.
-    public struct Resolution: Sendable {
+    package struct Resolution: Sendable {
         /// The token returned by `register`.
-        public let token: UInt64
+        package let token: UInt64
         /// The request kind.
-        public let request: UserDataRequestKind
+        package let request: UserDataRequestKind
         /// The value or the typed failure.
-        public let result: Result<Value, UserDataError>
+        package let result: Result<Value, UserDataError>
     }
 
     /// A request still waiting.
-    public struct Pending: Sendable {
+    package struct Pending: Sendable {
         /// Token returned by `register`.
-        public let token: UInt64
+        package let token: UInt64
         /// Request kind.
-        public let request: UserDataRequestKind
+        package let request: UserDataRequestKind
         /// Current correlation key.
-        public fileprivate(set) var key: Key
+        package fileprivate(set) var key: Key
         /// Whether the SUCCESS acknowledgement was seen.
-        public fileprivate(set) var acknowledged: Bool
+        package fileprivate(set) var acknowledged: Bool
         /// Monotonic deadline (same origin as the `now` passed to `expire`); nil = not yet sent.
-        public fileprivate(set) var deadline: Duration?
+        package fileprivate(set) var deadline: Duration?
     }
 
     private var pending: [Pending] = []
     private var nextToken: UInt64 = 1
 
     /// Creates an empty correlator.
-    public init() {}
+    package init() {}
 
     /// Requests still waiting, oldest first.
-    public var pendingRequests: [Pending] { pending }
+    package var pendingRequests: [Pending] { pending }
     /// Number of requests still waiting.
-    public var count: Int { pending.count }
+    package var count: Int { pending.count }
 
     /// Whether a request with this key is pending (e.g. a CID collision check).
-    public func isPending(_ key: Key) -> Bool { pending.contains { $0.key == key } }
+    package func isPending(_ key: Key) -> Bool { pending.contains { $0.key == key } }
 
     /// Registers a request. `deadline` nil means "not sent yet" (buffered): it never times out
     /// until `arm(token:deadline:)` is called when it is actually written.
-    public mutating func register(_ request: UserDataRequestKind, key: Key, deadline: Duration?) -> UInt64 {
+    package mutating func register(_ request: UserDataRequestKind, key: Key, deadline: Duration?) -> UInt64 {
         let token = nextToken
         nextToken &+= 1
         pending.append(Pending(token: token, request: request, key: key, acknowledged: false, deadline: deadline))
@@ -133,20 +133,20 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// Starts the timeout of a request that was registered while buffered.
-    public mutating func arm(token: UInt64, deadline: Duration) {
+    package mutating func arm(token: UInt64, deadline: Duration) {
         guard let index = pending.firstIndex(where: { $0.token == token }) else { return }
         pending[index].deadline = deadline
     }
 
     /// Removes a request without resolving it (its owner resolves it directly).
     @discardableResult
-    public mutating func remove(token: UInt64) -> Pending? {
+    package mutating func remove(token: UInt64) -> Pending? {
         guard let index = pending.firstIndex(where: { $0.token == token }) else { return nil }
         return pending.remove(at: index)
     }
 
     /// Feeds a `n *-req` notification; returns failures it resolves (successes only advance state).
-    public mutating func acknowledge(_ ack: Acknowledgement) -> [Resolution] {
+    package mutating func acknowledge(_ ack: Acknowledgement) -> [Resolution] {
         guard let index = indexForAcknowledgement(ack) else { return [] }
         if ack.isSuccess {
             pending[index].acknowledged = true
@@ -161,7 +161,7 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// Feeds an object event; returns every request it resolves.
-    public mutating func observe(_ event: ObjectEvent, id: Int64, cid: Int64?, value: Value) -> [Resolution] {
+    package mutating func observe(_ event: ObjectEvent, id: Int64, cid: Int64?, value: Value) -> [Resolution] {
         var resolved: [Resolution] = []
         var index = 0
         // Resolve at most one request per (kind) per event so FIFO duplicates keep waiting.
@@ -180,7 +180,7 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// Fails every armed request whose deadline is at or before `now`.
-    public mutating func expire(now: Duration) -> [Resolution] {
+    package mutating func expire(now: Duration) -> [Resolution] {
         var resolved: [Resolution] = []
         pending.removeAll { entry in
             guard let deadline = entry.deadline, deadline <= now else { return false }
@@ -192,18 +192,18 @@ public struct RequestCorrelator<Value: Sendable>: Sendable {
     }
 
     /// Earliest armed deadline, for scheduling the next `expire`.
-    public var nextDeadline: Duration? { pending.compactMap(\.deadline).min() }
+    package var nextDeadline: Duration? { pending.compactMap(\.deadline).min() }
 
     /// Removes and returns every armed (sent) request: used when the connection drops so the
     /// owner can decide between "resolved by reconciliation" and `outcomeUnknownAfterDisconnect`.
-    public mutating func takeSent() -> [Pending] {
+    package mutating func takeSent() -> [Pending] {
         let sent = pending.filter { $0.deadline != nil }
         pending.removeAll { $0.deadline != nil }
         return sent
     }
 
     /// Fails every pending request with `error`.
-    public mutating func failAll(_ error: UserDataError) -> [Resolution] {
+    package mutating func failAll(_ error: UserDataError) -> [Resolution] {
         let all = pending
         pending.removeAll()
         return all.map { Resolution(token: $0.token, request: $0.request, result: .failure(error)) }

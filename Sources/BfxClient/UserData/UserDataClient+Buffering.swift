@@ -1,30 +1,10 @@
 import BfxProtocol
 
-/// One outage-buffer entry: a single correlated request (`on`, `ou`, `oc`, `fon`, `foc`) or a
-/// batch frame (`ox_multi`, `oc_multi`, `calc`) that must be written once, as a whole.
-enum BufferedInput: Sendable {
-    /// A request token of the correlator (its frame is in the request record).
-    case request(UInt64)
-    /// An id in ``UserDataClient/batches``.
-    case batch(UInt64)
-}
-
-/// A batch frame held during an outage with the requests it carries.
-struct BufferedBatch {
-    /// `submit`/`cancel`… of the first operation (for messages), `.calc` for calc.
-    var kind: UserDataRequestKind
-    /// Correlated requests answered by this frame (registered unarmed; empty for calc).
-    var tokens: [UInt64]
-    var frame: String
-    /// `calc` only: fulfilled once the frame is written (or failed when it is not).
-    var written: RequestPromise<Bool>?
-}
-
 extension UserDataClient {
     /// Whether an input may be written now rather than buffered (same rule for every kind, so
     /// buffered inputs keep their original order relative to later ones).
     var canSendDirectly: Bool {
-        phase == .ready && !maintenance && !draining && outage.isEmpty && connection != nil
+        outage.route(linkUsable: linkUsable, bufferingEnabled: true) == .sendNow
     }
 
     /// Registers the requests of one batch frame (`ox_multi`/`oc_multi`) and either arms them
@@ -33,7 +13,7 @@ extension UserDataClient {
     /// - Returns: one promise per registration, and whether the caller must write `frame` now.
     func enqueueBatch(_ registrations: [(UserDataRequestKind, RequestCorrelator<CorrelatedValue>.Key)], frame: String)
         throws -> (promises: [RequestPromise<CorrelatedValue>], sendNow: Bool) {
-        guard phase != .stopped, !stopRequested else { throw UserDataError.closed }
+        guard session.phase != .stopped, !session.stopRequested else { throw UserDataError.closed }
         let group = nextMultiGroup()
         if canSendDirectly {
             var promises: [RequestPromise<CorrelatedValue>] = []
@@ -48,88 +28,70 @@ extension UserDataClient {
         for (kind, key) in registrations where kind == .submit && correlator.isPending(key) {
             throw UserDataError.duplicateCorrelationKey(key.description)
         }
-        var tokens: [UInt64] = []
+        var carried: [OutageBufferMachine.BatchRequest] = []
         var promises: [RequestPromise<CorrelatedValue>] = []
         for (kind, key) in registrations {
             let token = correlator.register(kind, key: key, deadline: nil)
             let promise = RequestPromise<CorrelatedValue>()
             requests[token] = RequestRecord(kind: kind, key: key, frame: frame, promise: promise, multiGroup: group)
-            tokens.append(token)
+            carried.append(.init(token: token, kind: kind))
             promises.append(promise)
         }
-        try holdBatch(BufferedBatch(kind: registrations.first?.0 ?? .submit, tokens: tokens, frame: frame, written: nil))
+        try holdBatch(.init(kind: registrations.first?.0 ?? .submit, requests: carried, frame: frame, written: nil))
         return (promises, false)
     }
 
     /// A `calc` frame: nil when it may be written now, otherwise the promise fulfilled once the
     /// buffered frame is written after re-auth.
     func enqueueCalc(frame: String) throws -> RequestPromise<Bool>? {
-        guard phase != .stopped, !stopRequested else { throw UserDataError.closed }
+        guard session.phase != .stopped, !session.stopRequested else { throw UserDataError.closed }
         if canSendDirectly { return nil }
         guard configuration.bufferWhileDisconnected else { throw UserDataError.notConnected }
         let written = RequestPromise<Bool>()
-        try holdBatch(BufferedBatch(kind: .calc, tokens: [], frame: frame, written: written))
+        try holdBatch(.init(kind: .calc, requests: [], frame: frame, written: written))
         return written
     }
 
-    private func holdBatch(_ batch: BufferedBatch) throws {
-        nextBatchID += 1
-        let id = nextBatchID
+    /// Holds a batch frame; when the buffer refuses it, its registered requests are dropped.
+    private func holdBatch(_ batch: OutageBufferMachine.Batch) throws {
         do {
-            try outage.enqueue(.batch(id), dedupeKey: nil, now: clock.now())
+            try outage.hold(batch: batch, now: clock.now())
         } catch {
-            for token in batch.tokens {
-                correlator.remove(token: token)
-                requests[token] = nil
+            for request in batch.requests {
+                correlator.remove(token: request.token)
+                requests[request.token] = nil
             }
-            switch error {
-            case let .full(capacity): throw UserDataError.outageBufferFull(capacity: capacity)
-            case let .duplicateKey(cid): throw UserDataError.duplicateCorrelationKey("cid:\(cid)")
-            }
+            throw error
         }
-        batches[id] = batch
         scheduleBufferExpiry()
     }
 
     /// Drops an expired buffered input: its callers get `.expiredInOutageBuffer`, and the
     /// ``UserDataEvent/bufferedInputExpired(request:requests:)`` event says so.
-    func expire(_ input: BufferedInput) {
-        switch input {
-        case let .request(token):
-            let kind = requests[token]?.kind ?? .submit
-            correlator.remove(token: token)
-            resolve(token, .failure(.expiredInOutageBuffer(request: kind)))
-            emit(.bufferedInputExpired(request: kind, requests: 1))
-        case let .batch(id):
-            guard let batch = batches[id] else { return }
-            failBatch(id, .expiredInOutageBuffer(request: batch.kind))
-            emit(.bufferedInputExpired(request: batch.kind, requests: batch.tokens.count))
-        }
+    func expire(_ released: OutageBufferMachine.ReleasedInput) {
+        fail(released, with: nil)
+        emit(released.expiredEvent)
     }
 
-    /// Fails every request of a buffered batch (and its calc promise) with `error`.
-    func failBatch(_ id: UInt64, _ error: UserDataError) {
-        guard let batch = batches.removeValue(forKey: id) else { return }
-        for token in batch.tokens {
-            let kind = requests[token]?.kind ?? batch.kind
-            correlator.remove(token: token)
-            if case .expiredInOutageBuffer = error {
-                resolve(token, .failure(.expiredInOutageBuffer(request: kind)))
-            } else {
-                resolve(token, .failure(error))
-            }
+    /// Fails every request of an input leaving the buffer unsent (and a calc caller): with
+    /// `error`, or with ``UserDataError/expiredInOutageBuffer(request:)`` of each request's kind
+    /// when `error` is nil.
+    func fail(_ released: OutageBufferMachine.ReleasedInput, with error: UserDataError?) {
+        for request in released.requests {
+            correlator.remove(token: request.token)
+            resolve(request.token, .failure(error ?? .expiredInOutageBuffer(request: request.kind)))
         }
-        _ = batch.written?.fulfill(.failure(error))
+        _ = released.written?.fulfill(.failure(error ?? .expiredInOutageBuffer(request: released.kind)))
     }
 
     /// The frame to write for a buffered input (nil: nothing left to send, e.g. its requests
     /// were resolved meanwhile). A calc waits for the calc throttle first.
-    func prepareBufferedSend(_ input: BufferedInput) async -> String? {
+    func prepareBufferedSend(_ input: OutageBufferMachine.Input) async -> String? {
         switch input {
-        case let .request(token):
+        case let .request(token, _):
             return requests[token]?.frame
         case let .batch(id):
-            guard let batch = batches[id] else { return nil }
+            guard let batch = outage.batch(id) else { return nil }
             if batch.kind == .calc {
                 let delay = calcThrottle.reserve(now: clock.now())
                 if delay > .zero { try? await clock.sleep(for: delay) }
@@ -139,23 +101,19 @@ extension UserDataClient {
     }
 
     /// Arms the request timeouts of an input about to be written.
-    func armBuffered(_ input: BufferedInput) {
-        let tokens: [UInt64]
-        switch input {
-        case let .request(token): tokens = [token]
-        case let .batch(id): tokens = batches[id]?.tokens ?? []
-        }
-        guard !tokens.isEmpty else { return }
+    func armBuffered(_ input: OutageBufferMachine.Input) {
+        let carried = outage.requests(of: input)
+        guard !carried.isEmpty else { return }
         let deadline = clock.now() + configuration.requestTimeout
-        for token in tokens { correlator.arm(token: token, deadline: deadline) }
+        for request in carried { correlator.arm(token: request.token, deadline: deadline) }
         scheduleRequestTimeout()
     }
 
     /// The input was handed to the connection: a batch leaves the table (its requests resolve
     /// from the server's answers like direct ones); a calc caller returns, or learns that the
     /// write failed.
-    func completeBufferedSend(_ input: BufferedInput, written: Bool) {
-        guard case let .batch(id) = input, let batch = batches.removeValue(forKey: id) else { return }
+    func completeBufferedSend(_ input: OutageBufferMachine.Input, written: Bool) {
+        guard case let .batch(id) = input, let batch = outage.removeBatch(id) else { return }
         _ = batch.written?.fulfill(written ? .success(true) : .failure(.notConnected))
     }
 }

@@ -146,9 +146,9 @@ extension UserDataClient {
            event.lowercased() == "auth" {
             throw UserDataError.rawAuthRefused
         }
-        guard phase == .ready, let connection else { throw UserDataError.notConnected }
+        guard session.phase == .ready, let connection else { throw UserDataError.notConnected }
         try await connection.send(text)
-        framesSent += 1
+        counters.framesSent += 1
     }
 
     /// Creates a funding offer (`fon`); resolves on the `fon` of the offer the `n fon-req` named.
@@ -169,6 +169,8 @@ extension UserDataClient {
 
     // MARK: Helpers
 
+    /// The correlation keys of the orders a multi-cancel affects (for `gids`/`all`: the
+    /// matching open orders known now).
     func cancelKeys(for cancel: OrderCancelMulti) -> [RequestCorrelator<CorrelatedValue>.Key] {
         switch cancel {
         case let .ids(ids):
@@ -183,11 +185,12 @@ extension UserDataClient {
         }
     }
 
+    /// A fresh id tying the requests of one batch frame together.
     func nextMultiGroup() -> UInt64 {
-        nextSubscriberID += 1
-        return nextSubscriberID
+        delivery.nextIdentifier()
     }
 
+    /// Awaits every promise of a batch, in order, turning each into a per-order result.
     static func collect(_ promises: [RequestPromise<CorrelatedValue>]) async -> [Result<Order, UserDataError>] {
         var results: [Result<Order, UserDataError>] = []
         for promise in promises {
@@ -202,11 +205,13 @@ extension UserDataClient {
         return results
     }
 
+    /// The order a request resolved with (an offer here is a correlation bug, reported as such).
     static func order(from value: CorrelatedValue) throws -> Order {
         guard case let .order(order) = value else { throw UserDataError.invalidRequest("expected an order result") }
         return order
     }
 
+    /// The funding offer a request resolved with.
     static func offer(from value: CorrelatedValue) throws -> FundingOffer {
         guard case let .offer(offer) = value else { throw UserDataError.invalidRequest("expected a funding offer result") }
         return offer

@@ -153,10 +153,11 @@ extension BuiltinCommands {
         usage: ["fault list", "fault KIND [ARGS...]"],
         summary: "Injects a fault into the embedded simulator (simulator only).",
         details: """
-            Kinds (the runtime's FaultRequest, see docs/configuration.md simulator.faults): drop, stall [SECONDS], \
-            restart (info 20051), maintenance [SECONDS] (20060 then 20061), checksum, sequence_gap, malformed, \
-            slow_consumer [SECONDS], nonce [COUNT] (10114), rate_limit [COUNT] (429), rest_error [COUNT] (HTTP 500), \
-            latency [MS], clear. \
+            Kinds (the one fault vocabulary, FaultName; see docs/simulator.md): drop, drop_connection ID, \
+            stall [SECONDS], restart (info 20051), maintenance [SECONDS] (20060 then 20061), checksum, sequence_gap, \
+            malformed, latency [MS], slow_consumer [SECONDS], nonce [COUNT] (10114), rest_error [COUNT] (HTTP 500), \
+            rate_limit [COUNT] (429), refuse_connections [SECONDS], reject_subscribe [COUNT], \
+            reject_unsubscribe [COUNT], clear. \
             Against a real endpoint the command fails without sending anything.
             """,
         subcommands: ["list"],

@@ -4,28 +4,28 @@ import NIOCore
 import NIOHTTP1
 
 /// Posts alert transitions as JSON to a webhook URL with AsyncHTTPClient.
-public struct WebhookSender: Sendable {
+package struct WebhookSender: Sendable {
     /// The JSON body posted for each transition.
-    public struct Payload: Codable, Sendable {
+    package struct Payload: Codable, Sendable {
         /// `fired` or `resolved`.
-        public var event: String
+        package var event: String
         /// The alert state.
-        public var alert: AlertView
+        package var alert: AlertView
         /// Identifies the sender.
-        public var source: String
+        package var source: String
     }
 
     let client: HTTPClient
     let timeout: TimeAmount
 
     /// Creates a sender on an existing client.
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+    package init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
         self.client = client
         self.timeout = timeout
     }
 
     /// Posts one transition; throws on transport errors or non-2xx status.
-    public func send(_ transition: AlertTransition, to url: String) async throws {
+    package func send(_ transition: AlertTransition, to url: String) async throws {
         let payload = Payload(event: transition.change.rawValue, alert: transition.view, source: "bfxrun")
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -43,9 +43,9 @@ public struct WebhookSender: Sendable {
 }
 
 /// A webhook answered with a non-2xx status.
-public struct WebhookError: Error, Sendable, CustomStringConvertible {
+package struct WebhookError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status.
-    public var status: Int
+    package var status: Int
     /// `webhook answered HTTP <status>`, as logged when a webhook action fails.
-    public var description: String { "webhook answered HTTP \(status)" }
+    package var description: String { "webhook answered HTTP \(status)" }
 }

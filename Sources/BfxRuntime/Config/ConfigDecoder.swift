@@ -1,5 +1,6 @@
 import BfxClient
 import BfxNonce
+import BfxSimulator
 import Yams
 
 /// Turns the YAML tree into a `RuntimeConfig`, section by section, through `ConfigReader` so that
@@ -122,47 +123,48 @@ struct ConfigDecoder {
         return result
     }
 
+    /// One `channels[]` entry, decoded straight into the client's `ChannelSpec`: each
+    /// field is type-checked here (with line/column), then `ChannelSpec.make(channel:symbol:key:prec:freq:len:)`
+    /// rejects what the client cannot express (a `freq` on a raw book, a `key` on a ticker, ...).
     func channel(_ node: Node, _ path: ConfigPath) -> ChannelSpec? {
         let c = reader.mapping(node, path)
         let kind = c.value("channel").flatMap { reader.choice($0, path.key("channel"), allowed: ["ticker", "trades", "book", "candles", "status"]) }
         if !c.has("channel") { c.missing("channel", hint: "ticker, trades, book, candles or status") }
         let symbol = c.optionalString("symbol")
-        let prec = c.value("prec").flatMap { reader.choice($0, path.key("prec"), allowed: ChannelSpec.bookPrecisions + ["R0"]) }
-        let freq = c.value("freq").flatMap { reader.choice($0, path.key("freq"), allowed: ChannelSpec.bookFrequencies) }
+        let prec = c.value("prec").flatMap { reader.choice($0, path.key("prec"), allowed: ChannelSpec.Precision.allCases.map(\.rawValue) + ["R0"]) }
+        let freq = c.value("freq").flatMap { reader.choice($0, path.key("freq"), allowed: ChannelSpec.Frequency.allCases.map(\.rawValue)) }
         let lenNode = c.value("len")
         let len = lenNode.flatMap { reader.int($0, path.key("len"), range: 1...250) }
         let key = c.optionalString("key")
         c.finish()
         guard let kind else { return nil }
-        let spec: ChannelSpec
         switch kind {
         case "ticker", "trades", "book":
-            guard let symbol else {
+            if symbol == nil {
                 if !c.has("symbol") { c.missing("symbol", hint: "e.g. tBTCUSD or fUSD") }
                 return nil
             }
-            if kind == "ticker" { spec = .ticker(symbol: symbol) }
-            else if kind == "trades" { spec = .trades(symbol: symbol) }
-            else if prec == "R0" { spec = .rawBook(symbol: symbol, len: len ?? 25) }
-            else { spec = .book(symbol: symbol, prec: prec ?? "P0", freq: freq ?? "F0", len: len ?? 25) }
         default:
-            guard let key else {
+            if key == nil {
                 if !c.has("key") { c.missing("key", hint: kind == "candles" ? "e.g. trade:1m:tBTCUSD" : "e.g. deriv:tBTCF0:USTF0") }
                 return nil
             }
-            spec = kind == "candles" ? .candles(key: key) : .status(key: key)
         }
-        if let problem = spec.validationProblem {
+        // A field that failed its own check above was already reported; do not report it twice.
+        if (c.has("prec") && prec == nil) || (c.has("freq") && freq == nil) || (lenNode != nil && len == nil) { return nil }
+        do {
+            return try ChannelSpec.make(channel: kind, symbol: symbol, key: key, prec: prec, freq: freq, len: len)
+        } catch {
+            let problem = error.message
             let field: String
-            switch kind {
-            case "candles", "status": field = "key"
-            default: field = problem.hasPrefix("len") ? "len" : "symbol"
-            }
+            if problem.hasPrefix("len") { field = "len" }
+            else if problem.contains("does not take") { field = ["key", "symbol", "prec", "freq", "len"].first { problem.contains($0) && c.has($0) } ?? "channel" }
+            else if kind == "candles" || kind == "status" { field = "key" }
+            else { field = "symbol" }
             let target = c.value(field) ?? node
             reader.report(target, path.key(field), problem.hasPrefix("len") ? .outOfRange : .invalidValue, problem)
             return nil
         }
-        return spec
     }
 
     func websocket(_ m: MappingCursor) -> WebSocketConfig {
@@ -372,13 +374,21 @@ struct ConfigDecoder {
             let f = reader.mapping(node, path)
             let at = f.optionalDuration("at", range: .seconds(0)...(.seconds(86_400)))
             if !f.has("at") { f.missing("at", hint: "time after start, e.g. 5s") }
-            let fault = f.optionalChoice("fault", as: FaultStep.Kind.self)
-            if !f.has("fault") { f.missing("fault", hint: FaultStep.Kind.allCases.map(\.rawValue).joined(separator: ", ")) }
+            let fault = f.optionalChoice("fault", as: FaultName.self)
+            if !f.has("fault") { f.missing("fault", hint: FaultName.names.joined(separator: ", ")) }
             let duration = f.optionalDuration("duration", range: .seconds(0)...(.seconds(3600)))
             let count = f.optionalInt("count", range: 1...1_000_000)
             let symbol = f.optionalString("symbol")
             f.finish()
-            if let at, let fault { s.faults.append(FaultStep(at: at, fault: fault, duration: duration, count: count, symbol: symbol)) }
+            if let at, let fault {
+                let step = FaultStep(at: at, fault: fault, duration: duration, count: count, symbol: symbol)
+                do {
+                    _ = try step.makeFault()
+                    s.faults.append(step)
+                } catch {
+                    reader.report(f.value("fault") ?? node, path.key("fault"), .invalidValue, error.message)
+                }
+            }
         }
         m.finish()
         return s

@@ -1,3 +1,4 @@
+import BfxClient
 /// One WebSocket connection and the channels it subscribes to. The pool may open more
 /// connections when a list exceeds `websocket.max_subscriptions_per_connection`.
 public struct ConnectionConfig: Sendable, Hashable, Encodable {

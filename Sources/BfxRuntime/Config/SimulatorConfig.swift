@@ -1,3 +1,5 @@
+import BfxSimulator
+
 /// Options of the embedded simulator (`endpoint: simulator`).
 public struct SimulatorConfig: Sendable, Hashable, Encodable {
     /// Random seed of the generated markets (same seed = same markets).
@@ -9,57 +11,34 @@ public struct SimulatorConfig: Sendable, Hashable, Encodable {
     /// Faults injected at fixed times after start.
     public var faults: [FaultStep] = []
 
-    /// Defaults.
+    /// The embedded simulator's defaults: seed 42, 20 events/s per symbol, no latency, no faults.
     public init() {}
 }
 
 /// One scheduled fault of a drill.
 public struct FaultStep: Sendable, Hashable, Encodable {
-    /// Fault names (see docs/configuration.md).
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Close every client connection.
-        case drop
-        /// Keep TCP open but send nothing for `duration`.
-        case stall
-        /// Send info 20051 (server restart; clients reconnect).
-        case restart
-        /// 20060, then 20061 after `duration`.
-        case maintenance
-        /// Send a wrong `cs` for `symbol` (or every book).
-        case checksum
-        /// Skip a sequence number.
-        case sequenceGap = "sequence_gap"
-        /// Send one malformed frame.
-        case malformed
-        /// Slow the server's reads of client frames for `duration`.
-        case slowConsumer = "slow_consumer"
-        /// Reject the next `count` signed calls with 10114 nonce: small.
-        case nonce
-        /// Answer the next `count` REST calls with 429 / ERR_RATE_LIMIT.
-        case rateLimit = "rate_limit"
-        /// Answer the next `count` REST calls with HTTP 500.
-        case restError = "rest_error"
-        /// Add `duration` of latency to every message.
-        case latency
-    }
-
     /// Time after start.
     public var at: ConfigDuration
-    /// Which fault.
-    public var fault: Kind
+    /// Which fault (the one vocabulary shared with the simulator and the console).
+    public var fault: FaultName
     /// Duration for stall / maintenance / slow_consumer / latency.
     public var duration: ConfigDuration?
     /// Count for nonce / rate_limit / rest_error.
     public var count: Int?
-    /// Symbol for checksum.
+    /// Accepted for compatibility; the simulator corrupts the next checksum of every book.
     public var symbol: String?
 
     /// Creates a step.
-    public init(at: ConfigDuration, fault: Kind, duration: ConfigDuration? = nil, count: Int? = nil, symbol: String? = nil) {
+    public init(at: ConfigDuration, fault: FaultName, duration: ConfigDuration? = nil, count: Int? = nil, symbol: String? = nil) {
         self.at = at
         self.fault = fault
         self.duration = duration
         self.count = count
         self.symbol = symbol
+    }
+
+    /// The simulator fault this step injects (defaults as in `SimulatorFault.init(_:_:)`).
+    public func makeFault() throws(SimulatorFaultParseError) -> SimulatorFault {
+        try SimulatorFault(fault, FaultParameters(seconds: duration?.seconds, count: count))
     }
 }

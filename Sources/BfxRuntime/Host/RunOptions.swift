@@ -16,8 +16,10 @@ public struct RunOptions: Sendable {
     public var logLevel: LoggingConfig.Level?
     /// `metrics.listen` override.
     public var listen: String?
-    /// Install the logging/metrics backends (false in tests, which share one process).
-    public var bootstrapBackends = true
+    /// Called once the configuration is loaded, before the runtime starts: the program installs
+    /// its log handler and metrics backend (the library never does) and returns the backend the
+    /// runtime records its own series with and serves at `/metrics`. Nil (tests): no bootstrap.
+    public var installBackends: (@Sendable (RuntimeConfig) -> MetricsBackend?)?
     /// Wait at most this long for data in `--once` mode.
     public var onceTimeout: Double = 10
 

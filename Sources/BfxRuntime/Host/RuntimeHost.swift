@@ -1,7 +1,7 @@
+import BfxClient
 import Foundation
 import Logging
 import Metrics
-import Prometheus
 import Synchronization
 import UnixSignals
 #if canImport(Glibc)
@@ -29,15 +29,14 @@ public enum RuntimeHost {
             if let level = run.logLevel { config.logging.level = level }
             return config
         }()
-        let registry = PrometheusCollectorRegistry()
-        if run.bootstrapBackends { bootstrapOnce(format: config.logging.format, level: config.logging.level.loggerLevel, registry: registry) }
+        let metricsBackend = run.installBackends?(config)
         let logger: Logger = {
             var logger = Logger(label: "bfx.runtime")
             logger.logLevel = config.logging.level.loggerLevel
             return logger
         }()
 
-        var options = RuntimeOptions(logger: logger, metricsRegistry: registry, environment: environment, configPath: run.configPath)
+        var options = RuntimeOptions(logger: logger, metrics: metricsBackend, environment: environment, configPath: run.configPath)
         options.listenOverride = run.listen
         let runtime = Runtime(config: config, options: options)
         // Trap SIGINT/SIGTERM/SIGHUP BEFORE start: a signal arriving during or right after start is
@@ -129,23 +128,10 @@ public enum RuntimeHost {
         while ContinuousClock.now < deadline {
             let channels = await runtime.channelList()
             let books = await runtime.books(depth: 1)
-            let bookSpecs = channels.filter { $0.spec.channel == "book" }.count
+            let bookSpecs = channels.filter { $0.spec.channelName == "book" }.count
             if !channels.isEmpty, channels.allSatisfy({ $0.messages > 0 }), books.count >= bookSpecs { return }
             if channels.isEmpty { return }
             try? await Task.sleep(for: .milliseconds(100))
         }
-    }
-
-    private static let bootstrapped = Mutex(false)
-
-    /// Installs the log handler and the Prometheus metrics factory, once per process.
-    static func bootstrapOnce(format: LoggingConfig.Format, level: Logger.Level, registry: PrometheusCollectorRegistry) {
-        let first = bootstrapped.withLock { done -> Bool in
-            defer { done = true }
-            return !done
-        }
-        guard first else { return }
-        RuntimeLogging.bootstrap(format: format, level: level)
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 }

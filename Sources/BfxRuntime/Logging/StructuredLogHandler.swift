@@ -72,12 +72,12 @@ public struct StructuredLogHandler: LogHandler {
     static let timestampFormatter = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
 
-/// Installs `StructuredLogHandler` as the process-wide swift-log backend (once per process).
+/// The log handler factory a program passes to `LoggingSystem.bootstrap` to get the runtime's
+/// text/JSON lines with secrets redacted. The library never bootstraps swift-log itself: the
+/// program chooses the backend (`bfxrun` does, in `Sources/bfxrun/Backends.swift`).
 public enum RuntimeLogging {
-    /// Bootstraps swift-log; call once from the executable before any `Logger` is created.
-    public static func bootstrap(format: LoggingConfig.Format, level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            StructuredLogHandler(label: label, format: format, level: level)
-        }
+    /// A `LoggingSystem.bootstrap` factory writing `format` lines at `level` and above.
+    public static func handlerFactory(format: LoggingConfig.Format, level: Logger.Level) -> @Sendable (String) -> any LogHandler {
+        { label in StructuredLogHandler(label: label, format: format, level: level) }
     }
 }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// `RuntimeSnapshot`), `GET /` (dashboard), `GET /healthz`. Hummingbird under a ServiceGroup.
 final class ObservabilityServer: Sendable {
     typealias StateProvider = @Sendable () async -> RuntimeSnapshot
-    typealias MetricsProvider = @Sendable () async -> String
+    typealias MetricsProvider = @Sendable () async -> String?
 
     let port: Int
     let host: String
@@ -29,7 +29,10 @@ final class ObservabilityServer: Sendable {
                       state: @escaping StateProvider, metrics: @escaping MetricsProvider) async throws -> ObservabilityServer {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
-            let text = await metrics()
+            guard let text = await metrics() else {
+                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "no metrics backend installed by this program\n")))
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                              body: .init(byteBuffer: ByteBuffer(string: text)))
         }

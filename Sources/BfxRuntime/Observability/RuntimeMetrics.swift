@@ -1,12 +1,11 @@
 import CoreMetrics
 import Metrics
-import Prometheus
 
-/// The runtime's own Prometheus series (the clients and the nonce manager record theirs through
-/// the global swift-metrics system, which the executable bootstraps with the same registry).
+/// The runtime's own series, recorded through the swift-metrics API on the program's backend
+/// (``MetricsBackend``) or, without one, on the global `MetricsSystem`.
 final class RuntimeMetrics: Sendable {
-    let registry: PrometheusCollectorRegistry
-    let factory: PrometheusMetricsFactory
+    let backend: MetricsBackend?
+    let factory: any MetricsFactory
     let connections: CoreMetrics.Gauge
     let connectionsConnected: CoreMetrics.Gauge
     let channels: CoreMetrics.Gauge
@@ -20,9 +19,9 @@ final class RuntimeMetrics: Sendable {
     let alertEpisodes: CoreMetrics.Counter
     let uptime: CoreMetrics.Gauge
 
-    init(registry: PrometheusCollectorRegistry) {
-        self.registry = registry
-        let factory = PrometheusMetricsFactory(registry: registry)
+    init(backend: MetricsBackend?) {
+        self.backend = backend
+        let factory = backend?.factory ?? MetricsSystem.factory
         self.factory = factory
         connections = CoreMetrics.Gauge(label: "bfxrun_connections", factory: factory)
         connectionsConnected = CoreMetrics.Gauge(label: "bfxrun_connections_connected", factory: factory)
@@ -43,6 +42,6 @@ final class RuntimeMetrics: Sendable {
         CoreMetrics.Counter(label: "bfxrun_channel_messages_total", dimensions: [("channel", channel)], factory: factory)
     }
 
-    /// Prometheus text exposition.
-    func exposition() -> String { registry.emitToString() }
+    /// The exposition text, or nil when the program installed no metrics backend.
+    func exposition() -> String? { backend?.exposition() }
 }

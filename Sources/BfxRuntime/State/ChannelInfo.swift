@@ -1,3 +1,4 @@
+import BfxClient
 /// One subscription, as the runtime reports it.
 public struct ChannelInfo: Sendable, Hashable, Codable {
     /// Runtime-stable id (use it with `unsubscribe(id:)`).

@@ -24,37 +24,37 @@ struct MarketState {
     mutating func apply(_ event: SubscriptionEvent, spec: ChannelSpec) {
         switch event {
         case .ticker(let t):
-            tickers[spec.target] = TickerView(symbol: spec.target, bid: t.bid.double, ask: t.ask.double, last: t.lastPrice.double,
+            tickers[spec.symbolOrKey] = TickerView(symbol: spec.symbolOrKey, bid: t.bid.double, ask: t.ask.double, last: t.lastPrice.double,
                                               volume: t.volume.double, high: t.high.double, low: t.low.double,
                                               dailyChangeRelative: t.dailyChangeRelative.double, updatedAt: Date())
         case .fundingTicker(let t):
-            tickers[spec.target] = TickerView(symbol: spec.target, bid: t.bid.double, ask: t.ask.double, last: t.lastPrice.double,
+            tickers[spec.symbolOrKey] = TickerView(symbol: spec.symbolOrKey, bid: t.bid.double, ask: t.ask.double, last: t.lastPrice.double,
                                               volume: t.volume.double, high: 0, low: 0,
                                               dailyChangeRelative: t.dailyChangeRelative.double, updatedAt: Date())
         case .tradeSnapshot(let list):
-            for trade in list { append(trade, symbol: spec.target) }
+            for trade in list { append(trade, symbol: spec.symbolOrKey) }
         case .trade(let trade):
-            append(trade, symbol: spec.target)
+            append(trade, symbol: spec.symbolOrKey)
         case .book(let event):
             let key = spec.description
-            var entry = books[key] ?? BookEntry(book: event.book, symbol: spec.target, prec: Self.prec(of: spec))
+            var entry = books[key] ?? BookEntry(book: event.book, symbol: spec.symbolOrKey, prec: Self.prec(of: spec))
             entry.book = event.book
             entry.updates += event.updates
             entry.verified = event.verifiedChecksums
             entry.updatedAt = Date()
             books[key] = entry
         case .candleSnapshot(let list):
-            candles[spec.target] = list.prefix(candleCapacity).map { Self.view($0, key: spec.target) }
+            candles[spec.symbolOrKey] = list.prefix(candleCapacity).map { Self.view($0, key: spec.symbolOrKey) }
         case .candle(let candle):
-            var list = candles[spec.target] ?? []
-            let view = Self.view(candle, key: spec.target)
+            var list = candles[spec.symbolOrKey] ?? []
+            let view = Self.view(candle, key: spec.symbolOrKey)
             if let first = list.first, first.mts == candle.mts { list[0] = view } else { list.insert(view, at: 0) }
             if list.count > candleCapacity { list.removeLast(list.count - candleCapacity) }
-            candles[spec.target] = list
+            candles[spec.symbolOrKey] = list
         case .derivStatus(let status):
-            statuses[spec.target] = "\(status)"
+            statuses[spec.symbolOrKey] = "\(status)"
         case .liquidations(let list):
-            statuses[spec.target] = "\(list.count) liquidations"
+            statuses[spec.symbolOrKey] = "\(list.count) liquidations"
         case .subscribed, .stale, .integrity, .overflow, .failed:
             break
         }
@@ -80,7 +80,7 @@ struct MarketState {
 
     static func prec(of spec: ChannelSpec) -> String {
         switch spec {
-        case .book(_, let p, _, _): return p
+        case .book(_, let p, _, _): return p.rawValue
         case .rawBook: return "R0"
         default: return ""
         }

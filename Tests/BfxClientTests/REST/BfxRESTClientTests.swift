@@ -4,6 +4,7 @@ import BfxProtocol
 import BfxSimulator
 import Foundation
 import Testing
+import BfxTestSupport
 
 @Suite(.serialized) struct BfxRESTClientTests {
     @Test(.timeLimit(.minutes(1)))
@@ -93,7 +94,7 @@ import Testing
     func rateLimitBacksOffOnTheInjectedClockThenRetries() async throws {
         let sim = try await startRESTSimulator()
         defer { Task { await sim.shutdown() } }
-        let clock = ManualNonceClock(wallMicros: SystemNonceClock().wallMicros())
+        let clock = ManualClock(wallMicros: SystemClock().wallMicros())
         let manager = NonceManager(clock: clock)
         let rest = restClient(sim, manager: manager, clock: clock)
         await sim.inject(.restRateLimit(count: 1))
@@ -138,7 +139,7 @@ import Testing
     func tokenBucketThrottlesAnEndpointInVirtualTime() async throws {
         let sim = try await startRESTSimulator()
         defer { Task { await sim.shutdown() } }
-        let clock = ManualNonceClock(wallMicros: SystemNonceClock().wallMicros())
+        let clock = ManualClock(wallMicros: SystemClock().wallMicros())
         // 60/min per endpoint → burst of 10, then one token per second.
         let rest = restClient(sim, manager: NonceManager(clock: clock),
                               limits: RESTRateLimits(authPerMinute: 60, publicPerMinute: 60, overrides: [:]), clock: clock)

@@ -1,7 +1,9 @@
+import BfxProtocol
 import BfxClient
 import BfxNonce
 import Foundation
 import Testing
+import BfxTestSupport
 
 /// `RESTRateLimits.overrides`: exact names and `prefix*` entries, and that the client limiter
 /// applies them per endpoint (virtual time, counted waits).
@@ -30,7 +32,7 @@ import Testing
     func prefixOverrideThrottlesMatchingEndpointsOnly() async throws {
         let sim = try await startRESTSimulator()
         defer { Task { await sim.shutdown() } }
-        let clock = ManualNonceClock(wallMicros: SystemNonceClock().wallMicros())
+        let clock = ManualClock(wallMicros: SystemClock().wallMicros())
         // `auth/r/wall*` 6/min → burst 1; default auth budget 600/min (burst 100).
         let rest = restClient(sim, manager: NonceManager(clock: clock),
                               limits: RESTRateLimits(authPerMinute: 600, publicPerMinute: 600, overrides: ["auth/r/wall*": 6]), clock: clock)

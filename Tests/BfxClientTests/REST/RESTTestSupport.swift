@@ -17,7 +17,7 @@ func startRESTSimulator(authLimit: Int = 1_000_000) async throws -> BfxSimulator
 }
 
 func restClient(_ sim: BfxSimulator, manager: NonceManager = NonceManager(), apiKey: String = "rest-key",
-                secret: String = "rest-secret", limits: RESTRateLimits = .unlimited, clock: (any NonceClock)? = nil) -> BfxRESTClient {
+                secret: String = "rest-secret", limits: RESTRateLimits = .unlimited, clock: (any BfxClock)? = nil) -> BfxRESTClient {
     var config = BfxRESTConfiguration.singleHost("http://127.0.0.1:\(sim.port)")
     config.rateLimits = limits
     return BfxRESTClient(configuration: config, credentials: BfxCredentials(apiKey: apiKey, secret: secret),

@@ -3,6 +3,7 @@ import BfxProtocol
 import Foundation
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// `multi`, `cancelMulti` and `calc` issued while disconnected are held like single inputs:
 /// bounded, expiring with an explicit event, written exactly once after re-auth in original order.

@@ -3,6 +3,7 @@ import BfxProtocol
 import Synchronization
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Records every client event and wakes waiters when a matching event arrives (no polling).
 final class EventRecorder: Sendable {

@@ -1,3 +1,4 @@
+import BfxTestSupport
 import BfxNonce
 import BfxProtocol
 import BfxSimulator
@@ -93,9 +94,9 @@ import Testing
         let tallies = [Tally(), Tally(), Tally()]
         let consumers = zip([ticker, trades, book], tallies).map { Self.consume($0.0, into: $0.1) }
         defer { consumers.forEach { $0.cancel() } }
-        #expect(await WS.eventually { [ticker, trades, book].allSatisfy(\.isLive) })
+        #expect(await eventually { [ticker, trades, book].allSatisfy(\.isLive) })
         await s.simulator.step(3)
-        #expect(await WS.eventually { tallies[0].count("ticker") > 0 && tallies[1].count("trades") > 0 && tallies[2].count("book") > 0 })
+        #expect(await eventually { tallies[0].count("ticker") > 0 && tallies[1].count("trades") > 0 && tallies[2].count("book") > 0 })
 
         // One socket in the pool and at the simulator, carrying both kinds of traffic.
         #expect(s.market.connectionCount == 1)
@@ -124,8 +125,8 @@ import Testing
         #expect(ok == ok.sorted() && Set(ok).count == 2)
         let accepted = await s.simulator.acceptedNonces(apiKey: Self.alice.apiKey)
         #expect(ok.allSatisfy { accepted.contains(Int64($0)) })
-        #expect(await WS.eventually { tallies.allSatisfy { $0.count("resubscribed") == 1 } })
-        #expect(await WS.eventually { [ticker, trades, book].allSatisfy(\.isLive) })
+        #expect(await eventually { tallies.allSatisfy { $0.count("resubscribed") == 1 } })
+        #expect(await eventually { [ticker, trades, book].allSatisfy(\.isLive) })
         #expect(s.market.connectionCount == 1)
         #expect(await s.simulator.stats().connections == 1)
 
@@ -163,7 +164,7 @@ import Testing
         #expect(nonces == nonces.sorted() && Set(nonces).count == nonces.count)
         // The pool replaced the socket whose auth failed; still one socket in the end.
         #expect(await s.client.currentPhase == .ready)
-        #expect(await WS.eventually { await s.simulator.stats().connections == 1 })
+        #expect(await eventually { await s.simulator.stats().connections == 1 })
         #expect(s.market.connectionCount == 1)
         await s.shutdown()
     }
@@ -173,14 +174,14 @@ import Testing
         defer { Task { await s.shutdown() } }
         try await s.client.start()
         let ticker = try await s.market.subscribe(.ticker("tBTCUSD"))
-        #expect(await WS.eventually { ticker.isLive })
+        #expect(await eventually { ticker.isLive })
         await s.client.stop()
         #expect(await s.client.currentPhase == .stopped)
         #expect(s.market.connectionCount == 0)
-        #expect(await WS.eventually { await s.simulator.stats().connections == 0 })
+        #expect(await eventually { await s.simulator.stats().connections == 0 })
         // A later subscription opens a public connection instead.
         let trades = try await s.market.subscribe(.trades("tBTCUSD"))
-        #expect(await WS.eventually { trades.isLive })
+        #expect(await eventually { trades.isLive })
         #expect(s.market.connectionCount == 1)
         await s.shutdown()
     }
@@ -196,15 +197,15 @@ import Testing
         let tally = Tally()
         let consumer = Self.consume(ticker, into: tally)
         defer { consumer.cancel() }
-        #expect(await WS.eventually { ticker.isLive })
+        #expect(await eventually { ticker.isLive })
         let price = try #require(await UserDataSimulatorTests.insidePrice(s.simulator), "no room inside the spread")
         let before = try await s.client.submit(UserDataSimulatorTests.order(701, amount: "0.01", price: price - 5))
 
         await s.simulator.inject(.maintenance(duration: .seconds(3)))
         try await s.recorder.wait { if case .serverInfo(20060, _) = $0 { true } else { false } }
-        #expect(await WS.eventually { !ticker.isLive })
+        #expect(await eventually { !ticker.isLive })
         let held = Task { try await s.client.submit(UserDataSimulatorTests.order(702, amount: "0.01", price: price - 6)) }
-        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+        #expect(await eventually { await s.client.status.bufferedInputs == 1 })
         // Held, not sent: the exchange is still in maintenance and has not seen it.
         #expect(await s.simulator.stats().maintenance)
         #expect(await s.client.currentPhase == .ready)
@@ -213,7 +214,7 @@ import Testing
         let placed = try await held.value
         #expect(placed.cid == 702)
         try await s.recorder.wait { if case .outageBufferFlushed(1, 0, 0) = $0 { true } else { false } }
-        #expect(await WS.eventually { tally.count("resubscribed") == 1 && ticker.isLive })
+        #expect(await eventually { tally.count("resubscribed") == 1 && ticker.isLive })
 
         // Exactly once at the exchange; the account matches it; same socket, one auth.
         let open = try await s.rest.orders()
@@ -243,7 +244,7 @@ import Testing
         await s.simulator.inject(.dropAll)
         try await s.recorder.wait { $0.isDisconnected }
         let held = Task { try await s.client.submit(UserDataSimulatorTests.order(901, amount: "0.01", price: price - 5)) }
-        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+        #expect(await eventually { await s.client.status.bufferedInputs == 1 })
 
         try await s.recorder.wait { Self.isStopped($0, .notConnected) }
         await #expect(throws: UserDataError.notConnected) { try await held.value }
@@ -254,7 +255,7 @@ import Testing
             try await s.client.submit(UserDataSimulatorTests.order(902, amount: "0.01", price: price - 6))
         }
         // The given-up shared slot left the pool.
-        #expect(await WS.eventually { s.market.connectionCount == 0 })
+        #expect(await eventually { s.market.connectionCount == 0 })
         await s.simulator.inject(.clear)
         await s.shutdown()
     }
@@ -270,13 +271,13 @@ import Testing
         await s.simulator.inject(.maintenance(duration: .seconds(5)))
         try await s.recorder.wait { if case .serverInfo(20060, _) = $0 { true } else { false } }
         let held = Task { try await s.client.submit(UserDataSimulatorTests.order(911, amount: "0.01", price: price - 5)) }
-        #expect(await WS.eventually { await s.client.status.bufferedInputs == 1 })
+        #expect(await eventually { await s.client.status.bufferedInputs == 1 })
 
         await s.market.shutdown()
         try await s.recorder.wait { Self.isStopped($0, .closed) }
         await #expect(throws: UserDataError.closed) { try await held.value }
         #expect(await s.client.currentPhase == .stopped)
-        #expect(await WS.eventually { await s.simulator.stats().connections == 0 })
+        #expect(await eventually { await s.simulator.stats().connections == 0 })
         await s.shutdown()
     }
 

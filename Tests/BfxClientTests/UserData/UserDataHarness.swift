@@ -2,6 +2,7 @@ import BfxNonce
 import BfxProtocol
 import Testing
 @testable import BfxClient
+import BfxTestSupport
 
 /// Everything a user-data unit test needs: fake server, manual clock, nonce manager, client.
 struct UserDataHarness {

@@ -22,6 +22,7 @@
 import ArgumentParser
 import BfxClient
 import BfxNonce
+import BfxNonceStress
 import BfxProtocol
 import BfxSimulator
 import ExampleSupport

@@ -1,0 +1,43 @@
+import BfxNonce
+import BfxProtocol
+import Foundation
+
+/// Options of a nonce stress run (`bfxrun nonce stress`).
+public struct NonceStressOptions: Sendable, Codable {
+    /// Base URL of a running simulator, e.g. `http://127.0.0.1:PORT` (REST under `/v2`, stats under `/_sim/state`).
+    public var url: String
+    /// Worker processes (1 = run in this process).
+    public var processes: Int
+    /// Concurrent tasks per process.
+    public var tasks: Int
+    /// Signed calls per task.
+    public var calls: Int
+    /// Nonce store used by every worker.
+    public var store: NonceStoreKind
+    /// Directory of the file store.
+    public var storePath: String?
+    /// URL of the PostgreSQL store.
+    public var postgresURL: String?
+    /// API key known to the simulator.
+    public var apiKey: String
+    /// Its secret.
+    public var apiSecret: String
+    /// Authenticated path each call hits.
+    public var path: String
+
+    /// Creates options.
+    public init(url: String, processes: Int = 1, tasks: Int = 64, calls: Int = 10, store: NonceStoreKind = .memory,
+                storePath: String? = nil, postgresURL: String? = nil, apiKey: String, apiSecret: String,
+                path: String = "auth/r/wallets") {
+        self.url = url
+        self.processes = processes
+        self.tasks = tasks
+        self.calls = calls
+        self.store = store
+        self.storePath = storePath
+        self.postgresURL = postgresURL
+        self.apiKey = apiKey
+        self.apiSecret = apiSecret
+        self.path = path
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import BfxClient
-
-@Test func moduleLinks() {
-    #expect(BfxClientModule.name == "BfxClient")
-}

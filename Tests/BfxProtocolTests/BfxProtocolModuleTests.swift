@@ -1,6 +1,0 @@
-import Testing
-@testable import BfxProtocol
-
-@Test func moduleLinks() {
-    #expect(BfxProtocolModule.name == "BfxProtocol")
-}
