@@ -60,36 +60,36 @@ public struct AuthenticationHook: Sendable {
 
 /// A handle to an authenticated connection opened with ``BfxClient/openAuthenticatedConnection(_:sharesPublicSubscriptions:)``.
 public final class AuthenticatedConnection: Sendable {
-    let slot: ConnectionSlot
+    let supervisor: ConnectionSupervisor
     let release: @Sendable () -> Void
 
-    init(slot: ConnectionSlot, release: @escaping @Sendable () -> Void = {}) {
-        self.slot = slot
+    init(supervisor: ConnectionSupervisor, release: @escaping @Sendable () -> Void = {}) {
+        self.supervisor = supervisor
         self.release = release
     }
 
     /// The connection number (as in ``ClientSnapshot``).
-    public var id: Int { slot.id }
+    public var id: Int { supervisor.id }
 
     /// Sends a request text (for example an order input) if the connection is authenticated;
     /// returns `false` when it is not (the caller buffers or retries).
     @discardableResult
     public func send(_ text: String) async -> Bool {
-        (try? await slot.eventLoop.submit { self.slot.sendIfAuthenticated(text) }.get()) ?? false
+        (try? await supervisor.eventLoop.submit { self.supervisor.sendIfAuthenticated(text) }.get()) ?? false
     }
 
     /// Whether the current socket is authenticated.
     public var isAuthenticated: Bool {
-        get async { (try? await slot.eventLoop.submit { self.slot.isAuthenticated }.get()) ?? false }
+        get async { (try? await supervisor.eventLoop.submit { self.supervisor.isAuthenticated }.get()) ?? false }
     }
 
     /// Forces a reconnect (and so a re-auth with a fresh nonce).
-    public func reconnect() { slot.reconnect(reason: .requested) }
+    public func reconnect() { supervisor.reconnect(reason: .requested) }
 
     /// Closes the connection for good and removes it from the pool (public subscriptions it
     /// carried in shared mode end).
     public func close() async {
-        try? await slot.stop(reason: .shutdown, finishSubscriptions: true).get()
+        try? await supervisor.stop(reason: .shutdown, finishSubscriptions: true).get()
         release()
     }
 }

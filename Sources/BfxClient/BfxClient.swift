@@ -34,7 +34,7 @@ public final class BfxClient: Sendable {
     }
 
     private struct PoolEntry {
-        let slot: ConnectionSlot
+        let slot: ConnectionSupervisor
         var assigned: Int
         /// An authenticated connection that also carries public subscriptions (shared mode):
         /// filled first, and kept open when its last public subscription goes.
@@ -99,7 +99,7 @@ public final class BfxClient: Sendable {
     /// different connections is not supported: Bitfinex rejects duplicates per connection, so a
     /// duplicate is placed on another connection.
     public func subscribe(_ channel: ChannelSpec) async throws -> Subscription {
-        let (core, slot, isNew): (SubscriptionCore, ConnectionSlot, Bool) = try pool.withLock { state in
+        let (core, slot, isNew): (SubscriptionCore, ConnectionSupervisor, Bool) = try pool.withLock { state in
             guard !state.isShutdown else { throw ClientError(message: "client is shut down") }
             let id = SubscriptionID(rawValue: state.nextSubscriptionID)
             state.nextSubscriptionID += 1
@@ -119,7 +119,7 @@ public final class BfxClient: Sendable {
             }
             let slotID = state.nextSlotID
             state.nextSlotID += 1
-            let slot = ConnectionSlot(
+            let slot = ConnectionSupervisor(
                 id: slotID, eventLoop: group.next(), url: publicURL,
                 environment: environment, limiter: environment.publicLimiter
             )
@@ -135,7 +135,7 @@ public final class BfxClient: Sendable {
 
     /// Unsubscribes `id`; a connection left without subscriptions is closed.
     public func unsubscribe(_ id: SubscriptionID) async {
-        let (slot, emptied): (ConnectionSlot?, Bool) = pool.withLock { state in
+        let (slot, emptied): (ConnectionSupervisor?, Bool) = pool.withLock { state in
             guard let record = state.subscriptions.removeValue(forKey: id), var entry = state.slots[record.slot] else { return (nil, false) }
             entry.assigned -= 1
             if entry.assigned <= 0 && !entry.sharedAuthenticated {
@@ -169,11 +169,11 @@ public final class BfxClient: Sendable {
         do { url = try WebSocketURL(parsing: configuration.authenticatedURL) } catch {
             throw ClientError(message: "authenticatedURL: \(error)")
         }
-        let slot: ConnectionSlot = try pool.withLock { state in
+        let slot: ConnectionSupervisor = try pool.withLock { state in
             guard !state.isShutdown else { throw ClientError(message: "client is shut down") }
             let slotID = state.nextSlotID
             state.nextSlotID += 1
-            let slot = ConnectionSlot(id: slotID, eventLoop: group.next(), url: url, environment: environment,
+            let slot = ConnectionSupervisor(id: slotID, eventLoop: group.next(), url: url, environment: environment,
                                       limiter: environment.authenticatedLimiter, authHook: hook)
             // Dedicated authenticated slots are not used for public subscriptions (assigned = max).
             state.slots[slotID] = PoolEntry(slot: slot, assigned: sharesPublicSubscriptions ? 0 : Int.max / 2,
@@ -181,7 +181,7 @@ public final class BfxClient: Sendable {
             return slot
         }
         slot.start()
-        return AuthenticatedConnection(slot: slot) { [weak self] in self?.forget(slot: slot.id) }
+        return AuthenticatedConnection(supervisor: slot) { [weak self] in self?.forget(slot: slot.id) }
     }
 
     /// Drops a closed authenticated connection from the pool with the subscriptions it carried
@@ -228,7 +228,7 @@ public final class BfxClient: Sendable {
     /// Stops everything: closes all connections, ends every subscription's events and the
     /// client event stream. Idempotent.
     public func shutdown() async {
-        let all: [ConnectionSlot] = pool.withLock { state in
+        let all: [ConnectionSupervisor] = pool.withLock { state in
             state.isShutdown = true
             let slots = state.slots.values.map(\.slot)
             state.slots.removeAll()
@@ -243,7 +243,7 @@ public final class BfxClient: Sendable {
         environment.finishEvents()
     }
 
-    private func slots() -> [ConnectionSlot] {
+    private func slots() -> [ConnectionSupervisor] {
         pool.withLock { $0.slots.values.map(\.slot) }
     }
 }

@@ -1,30 +1,22 @@
 import BfxProtocol
 
-/// Per-subscription runtime state owned by a ``ConnectionSlot`` and confined to its event loop:
+/// Per-subscription runtime state owned by a ``ConnectionSupervisor`` and confined to its event loop:
 /// where the subscription is in its subscribe/unsubscribe cycle, its current `chanId`, liveness
 /// and integrity bookkeeping. Survives reconnects (only `chanId` and the phase are reset).
 final class ChannelState {
-    enum Phase: Equatable {
-        /// Must be (re)subscribed when the connection is ready.
-        case pending
-        /// `subscribe` sent, waiting for `subscribed`.
-        case subscribing
-        /// Subscribed; waiting for the first snapshot (books, trades, candles).
-        case awaitingSnapshot
-        /// Data flows.
-        case live
-        /// `unsubscribe` sent; then resubscribe (resync) or forget (removed by the user).
-        case unsubscribing(thenResubscribe: Bool)
-        /// Failed permanently.
-        case failed
-    }
+    /// The phases of ``SubscriptionStateMachine``.
+    typealias Phase = SubscriptionStateMachine.Phase
 
     let core: SubscriptionCore
     var spec: ChannelSpec { core.spec }
     var id: SubscriptionID { core.id }
 
-    var phase: Phase = .pending
-    var chanId: Int?
+    /// The subscribe/unsubscribe/resync decisions (phase, `chanId`, retry schedules and timers).
+    var machine: SubscriptionStateMachine
+    /// The current phase (see ``machine``).
+    var phase: Phase { machine.phase }
+    /// The `chanId` on the current socket (see ``machine``).
+    var chanId: Int? { machine.chanId }
     /// Set when the user unsubscribed while a request was in flight.
     var removalRequested = false
     /// Subscribed at least once (later `subscribed` events are resubscriptions).
@@ -43,22 +35,12 @@ final class ChannelState {
     var staleSince: Duration?
     var trades = TradeDeduplicator()
     var lastError: SubscriptionError?
-    /// Backoff of consecutive retryable subscribe errors (10300, 10400, 11000, 10008); `nil`
-    /// until the first one, reset when a `subscribed` arrives.
-    var subscribeRetry: ReconnectBackoff?
-    /// A retry timer is armed: the member stays `pending` but is not subscribed before it fires
-    /// (a new socket subscribes it at once and invalidates the timer).
-    var awaitingRetry = false
-    /// Identifies the armed retry timer (stale timers are ignored).
-    var retryToken = 0
-    /// Backoff of consecutive retryable errors answering the resync `unsubscribe` (same policy as
-    /// ``subscribeRetry``); `nil` until the first one, reset when `unsubscribed` arrives or the
-    /// socket is replaced. While its timer is armed `awaitingRetry` is set in `unsubscribing`.
-    var unsubscribeRetry: ReconnectBackoff?
 
-    init(core: SubscriptionCore) {
+    init(core: SubscriptionCore, retryPolicy: ReconnectPolicy) {
         self.core = core
+        self.machine = SubscriptionStateMachine(retryPolicy: retryPolicy)
     }
 
-    var isLive: Bool { phase == .live }
+    /// Data flows.
+    var isLive: Bool { machine.isLive }
 }

@@ -2,7 +2,7 @@ import BfxProtocol
 import Logging
 import Synchronization
 
-/// What every ``ConnectionSlot`` of one client shares: configuration, clock, logger, metrics, the
+/// What every ``ConnectionSupervisor`` of one client shares: configuration, clock, logger, metrics, the
 /// rate limiters, the jitter generator, counters and the client event sink.
 final class ClientEnvironment: Sendable {
     let configuration: BfxClientConfiguration
@@ -13,9 +13,9 @@ final class ClientEnvironment: Sendable {
     let authenticatedLimiter: ConnectionRateLimiter
     let connector: WebSocketConnector
     private let eventContinuation: AsyncStream<ClientEvent>.Continuation
-    // Mutex: one jitter generator shared by all slots so a seeded client is reproducible.
+    // Mutex: one jitter generator shared by all supervisors so a seeded client is reproducible.
     private let random: Mutex<SplitMix64>
-    // Mutex: integrity counters are bumped from every slot's event loop, read by snapshot().
+    // Mutex: integrity counters are bumped from every supervisor's event loop, read by snapshot().
     private let counters = Mutex(IntegrityCounters())
 
     init(
@@ -47,6 +47,11 @@ final class ClientEnvironment: Sendable {
     }
 
     var integrityCounters: IntegrityCounters { counters.withLock { $0 } }
+
+    /// Runs `body` with the shared jitter generator (the retry machines draw their jitter here).
+    func withRandom<T: Sendable>(_ body: (inout SplitMix64) -> T) -> T {
+        random.withLock { body(&$0) }
+    }
 
     func nextDecision(_ backoff: inout ReconnectBackoff, immediate: Bool) -> ReconnectBackoff.Decision {
         let now = clock.now()

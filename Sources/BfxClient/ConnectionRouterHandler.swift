@@ -2,18 +2,18 @@ import BfxProtocol
 import NIOCore
 
 /// The last inbound handler: routes each decoded ``BfxProtocol/Frame`` to the owning
-/// ``ConnectionSlot`` — events to the lifecycle state machine, channel data by `chanId` to the
+/// ``ConnectionSupervisor`` — events to the lifecycle state machine, channel data by `chanId` to the
 /// subscription it belongs to (book apply + checksum, trade de-duplication, …).
 ///
-/// Runs on the slot's event loop, so it calls the slot synchronously (no hop per message).
+/// Runs on the supervisor's event loop, so it calls the supervisor synchronously (no hop per message).
 final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = Frame
 
-    private let slot: ConnectionSlot
+    private let supervisor: ConnectionSupervisor
     private let generation: Int
 
-    init(slot: ConnectionSlot, generation: Int) {
-        self.slot = slot
+    init(supervisor: ConnectionSupervisor, generation: Int) {
+        self.supervisor = supervisor
         self.generation = generation
     }
 
@@ -25,17 +25,17 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
     /// loop, or from `channelRead`).
     @inline(__always)
     func receive(_ frame: Frame) {
-        guard slot.noteInbound(generation: generation) else { return }
+        guard supervisor.noteInbound(generation: generation) else { return }
         route(frame)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let malformed = error as? MalformedFrameError {
-            guard slot.noteInbound(generation: generation) else { return }
-            slot.malformed(malformed.underlying, chanId: malformed.chanId.map { Int(truncatingIfNeeded: $0) })
+            guard supervisor.noteInbound(generation: generation) else { return }
+            supervisor.malformed(malformed.underlying, chanId: malformed.chanId.map { Int(truncatingIfNeeded: $0) })
             return
         }
-        // Anything else (I/O, protocol violation) ends this socket; the slot reconnects.
+        // Anything else (I/O, protocol violation) ends this socket; the supervisor reconnects.
         context.close(promise: nil)
     }
 
@@ -44,67 +44,67 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
         case .event(let event):
             routeEvent(event)
         case .heartbeat(let chanId, let meta):
-            slot.heartbeat(chanId: Int(truncatingIfNeeded: chanId), seq: meta.seq)
-            if chanId == 0 { slot.userFrame(frame) }
+            supervisor.heartbeat(chanId: Int(truncatingIfNeeded: chanId), seq: meta.seq)
+            if chanId == 0 { supervisor.userFrame(frame) }
         case .checksum(let chanId, let value, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookChecksum(m, server: value)
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookChecksum(m, server: value)
         case .bookSnapshot(let chanId, let entries, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookSnapshot(m) { try OrderBook.bridgeSnapshot(entries, spec: m.spec) }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookSnapshot(m) { try OrderBook.bridgeSnapshot(entries, spec: m.spec) }
         case .bookUpdate(let chanId, let entry, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookUpdate(m) { try $0.bridgeApply(entry) }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookUpdate(m) { try $0.bridgeApply(entry) }
         case .bookUpdates(let chanId, let entries, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookUpdate(m) { book in for e in entries { try book.bridgeApply(e) } }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookUpdate(m) { book in for e in entries { try book.bridgeApply(e) } }
         case .rawBookSnapshot(let chanId, let entries, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookSnapshot(m) { try OrderBook.bridgeRawSnapshot(entries, spec: m.spec) }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookSnapshot(m) { try OrderBook.bridgeRawSnapshot(entries, spec: m.spec) }
         case .rawBookUpdate(let chanId, let entry, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookUpdate(m) { try $0.bridgeApply(entry) }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookUpdate(m) { try $0.bridgeApply(entry) }
         case .rawBookUpdates(let chanId, let entries, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.bookUpdate(m) { book in for e in entries { try book.bridgeApply(e) } }
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.bookUpdate(m) { book in for e in entries { try book.bridgeApply(e) } }
         case .ticker(let chanId, let ticker, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.deliver(m, .ticker(ticker))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.deliver(m, .ticker(ticker))
         case .fundingTicker(let chanId, let ticker, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.deliver(m, .fundingTicker(ticker))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.deliver(m, .fundingTicker(ticker))
         case .tradesSnapshot(let chanId, let trades, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.tradeSnapshot(m, trades.map(PublicTrade.trading))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.tradeSnapshot(m, trades.map(PublicTrade.trading))
         case .trade(let chanId, let kind, let trade, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.trade(m, .trading(trade), isUpdate: kind == .updated)
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.trade(m, .trading(trade), isUpdate: kind == .updated)
         case .fundingTradesSnapshot(let chanId, let trades, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.tradeSnapshot(m, trades.map(PublicTrade.funding))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.tradeSnapshot(m, trades.map(PublicTrade.funding))
         case .fundingTrade(let chanId, let kind, let trade, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.trade(m, .funding(trade), isUpdate: kind == .updated)
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.trade(m, .funding(trade), isUpdate: kind == .updated)
         case .candlesSnapshot(let chanId, let candles, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.candleSnapshot(m, candles)
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.candleSnapshot(m, candles)
         case .candleUpdate(let chanId, let candle, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.deliver(m, .candle(candle))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.deliver(m, .candle(candle))
         case .derivStatus(let chanId, let status, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.deliver(m, .derivStatus(status))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.deliver(m, .derivStatus(status))
         case .liquidations(let chanId, let entries, let meta):
-            guard let m = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            slot.deliver(m, .liquidations(entries))
+            guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
+            supervisor.deliver(m, .liquidations(entries))
         case .user(_, let meta):
             // Channel 0 belongs to the user-data client (via the authentication hook); the
             // public sequence audit still counts it.
-            _ = slot.member(forChanId: 0, seq: meta.seq)
-            slot.userFrame(frame)
+            _ = supervisor.member(forChanId: 0, seq: meta.seq)
+            supervisor.userFrame(frame)
         case .unknownChannel(let chanId, _):
             // Data for a chanId the decoder does not know (e.g. after an unsubscribe): ignore.
-            _ = slot.member(forChanId: Int(truncatingIfNeeded: chanId), seq: nil)
+            _ = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: nil)
         case .unknown:
             break
         }
@@ -113,26 +113,26 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
     private func routeEvent(_ event: BfxEvent) {
         switch event {
         case .info(let info):
-            slot.didReceiveInfo(
+            supervisor.didReceiveInfo(
                 version: info.version.map { Int(truncatingIfNeeded: $0) },
                 platformStatus: info.platformStatus.map { Int(truncatingIfNeeded: $0) },
                 code: info.code?.rawValue
             )
         case .conf(let conf):
-            slot.didReceiveConf(ok: conf.isOK, flags: conf.flags?.rawValue)
+            supervisor.didReceiveConf(ok: conf.isOK, flags: conf.flags?.rawValue)
         case .subscribed(let subscribed):
-            slot.didSubscribe(chanId: Int(truncatingIfNeeded: subscribed.chanId), subId: Self.subId(subscribed.subId))
+            supervisor.didSubscribe(chanId: Int(truncatingIfNeeded: subscribed.chanId), subId: Self.subId(subscribed.subId))
         case .unsubscribed(let unsubscribed):
-            slot.didUnsubscribe(chanId: Int(truncatingIfNeeded: unsubscribed.chanId))
+            supervisor.didUnsubscribe(chanId: Int(truncatingIfNeeded: unsubscribed.chanId))
         case .error(let error):
-            slot.didReceiveError(
+            supervisor.didReceiveError(
                 code: error.code?.rawValue ?? 0,
                 message: error.message,
                 subId: Self.subId(error.subId),
                 chanId: error.fields["chanId"]?.int64.map { Int(truncatingIfNeeded: $0) }
             )
         case .auth(let auth):
-            slot.didReceiveAuth(auth)
+            supervisor.didReceiveAuth(auth)
         case .pong, .unknown:
             break
         }

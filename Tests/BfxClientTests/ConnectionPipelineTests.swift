@@ -11,7 +11,7 @@ import BfxTestSupport
 @Suite struct ConnectionPipelineTests {
     struct Harness {
         let channel: EmbeddedChannel
-        let slot: ConnectionSlot
+        let supervisor: ConnectionSupervisor
         let environment: ClientEnvironment
         let events: AsyncStream<ClientEvent>
         let clock: ManualClock
@@ -28,15 +28,15 @@ import BfxTestSupport
                 configuration: configuration, clock: ClientClock(clock), logger: Logger(label: "test"),
                 metrics: ClientMetrics(label: "test"), eventContinuation: continuation
             )
-            let slot = ConnectionSlot(
+            let supervisor = ConnectionSupervisor(
                 id: 1, eventLoop: channel.embeddedEventLoop, url: try WebSocketURL(parsing: configuration.publicURL),
-                environment: environment, limiter: environment.publicLimiter
+                environment: environment, limiter: environment.publicLimiter, timerMode: .manual
             )
-            let generation = slot.adoptForTesting(channel)
+            let generation = supervisor.adoptForTesting(channel)
             try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler(), name: "decoder")
-            try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(slot: slot, generation: generation), name: "router")
+            try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(supervisor: supervisor, generation: generation), name: "router")
             self.channel = channel
-            self.slot = slot
+            self.supervisor = supervisor
             self.environment = environment
             self.events = stream
             self.clock = clock
@@ -56,18 +56,18 @@ import BfxTestSupport
 
         /// Simulates a lost socket and a fresh one (new decoder registry, new router generation).
         func reconnect() throws {
-            _ = slot.detachForTesting()
+            _ = supervisor.detachForTesting()
             channel.embeddedEventLoop.run()
             try channel.pipeline.syncOperations.removeHandler(name: "router").wait()
             try channel.pipeline.syncOperations.removeHandler(name: "decoder").wait()
-            let generation = slot.adoptForTesting(channel)
+            let generation = supervisor.adoptForTesting(channel)
             try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler(), name: "decoder")
-            try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(slot: slot, generation: generation), name: "router")
+            try channel.pipeline.syncOperations.addHandler(ConnectionRouterHandler(supervisor: supervisor, generation: generation), name: "router")
         }
 
         func add(_ spec: ChannelSpec, id: Int) -> SubscriptionCore {
             let core = SubscriptionCore(id: SubscriptionID(rawValue: id), spec: spec, buffering: BufferingPolicy())
-            slot.add(core)
+            supervisor.add(core)
             channel.embeddedEventLoop.run()
             return core
         }
@@ -113,7 +113,7 @@ import BfxTestSupport
             #"{"event":"subscribe","channel":"book","symbol":"tBTCUSD","prec":"P1","freq":"F1","len":"100","subId":7}"#,
             #"{"event":"subscribe","channel":"candles","key":"trade:1m:tBTCUSD","subId":8}"#,
         ])
-        #expect(h.slot.state == .open)
+        #expect(h.supervisor.state == .open)
     }
 
     @Test func bookIsMaintainedAndChecksumVerified() async throws {
@@ -229,7 +229,7 @@ import BfxTestSupport
         try h.receive(#"[10,[[100,1,2]],1]"#)
         #expect(core.isLive && ticker.isLive)
         try h.receive(#"{"event":"info","code":20060,"msg":"Entering maintenance mode"}"#)
-        #expect(h.slot.state == .maintenance)
+        #expect(h.supervisor.state == .maintenance)
         #expect(!core.isLive && !ticker.isLive)
         #expect(try h.sent().isEmpty)
         try h.receive(#"{"event":"info","code":20061,"msg":"Maintenance ended"}"#)
@@ -249,7 +249,7 @@ import BfxTestSupport
         _ = try h.handshake()
         try h.receive(#"{"event":"info","code":20051,"msg":"Stopping. Please try to reconnect"}"#)
         #expect(!h.channel.isActive)
-        #expect(h.slot.detachForTesting() == .serverRestart)
+        #expect(h.supervisor.detachForTesting() == .serverRestart)
     }
 
     @Test func malformedFrameIsReportedAndTheChannelResynced() throws {
@@ -271,18 +271,18 @@ import BfxTestSupport
         _ = try h.handshake()
         try h.receive(#"{"event":"subscribed","channel":"ticker","chanId":11,"symbol":"tBTCUSD","subId":1}"#)
         h.clock.advance(by: .seconds(10))
-        h.slot.checkLiveness()
+        h.supervisor.checkLiveness()
         #expect(try h.sent() == [#"{"event":"ping","cid":1}"#])
         try h.receive(#"{"event":"pong","ts":1,"cid":1}"#)
         h.clock.advance(by: .seconds(19))
-        h.slot.checkLiveness()
+        h.supervisor.checkLiveness()
         // Connection alive (pong) but the ticker channel silent for 29 s: only it is resubscribed.
         #expect(try h.sent().contains(#"{"event":"unsubscribe","chanId":11}"#))
         #expect(h.channel.isActive)
         h.clock.advance(by: .seconds(21))
-        h.slot.checkLiveness()
+        h.supervisor.checkLiveness()
         #expect(!h.channel.isActive)
-        #expect(h.slot.detachForTesting() == .stalled)
+        #expect(h.supervisor.detachForTesting() == .stalled)
     }
 }
 
