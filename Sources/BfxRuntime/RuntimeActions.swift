@@ -269,9 +269,9 @@ extension Runtime {
         do {
             loaded = try ConfigLoader.load(path: file, environment: options.environment)
         } catch {
-            logger.error("config reload rejected; keeping the running config", metadata: ["file": "\(file)", "errors": "\(error.issues.count)"])
+            logger.error("config reload rejected; keeping the running config", metadata: ["file": "\(file)", "errors": "\(error.issueCount)"])
             for issue in error.issues { logger.error("\(issue.description)") }
-            hub.publish(RuntimeEvent(kind: .configRejected, message: "reload rejected: \(error.issues.count) error(s); first: \(error.issues.first?.description ?? "")"))
+            hub.publish(RuntimeEvent(kind: .configRejected, message: "reload rejected: \(error.issueCount) error(s); first: \(error.issues.first?.description ?? "")"))
             throw error
         }
         let new = loaded.config

@@ -17,7 +17,8 @@ public struct ConsoleBook: Sendable, Equatable {
     /// Checksum mismatches counted since subscription.
     public var checksumMismatches: Int
 
-    /// Creates the value.
+    /// A book view for the console; `checksumOK` defaults to `nil` (no checksum verified yet)
+    /// and `checksumMismatches` to 0.
     public init(symbol: String, precision: String, bids: [ConsoleBookLevel], asks: [ConsoleBookLevel], checksumOK: Bool? = nil, checksumMismatches: Int = 0) {
         self.symbol = symbol
         self.precision = precision

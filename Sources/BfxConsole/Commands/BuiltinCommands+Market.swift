@@ -42,7 +42,7 @@ extension BuiltinCommands {
         category: "Market data",
         usage: ["book SYMBOL [DEPTH]"],
         summary: "Top of the local order book (DEPTH 1..250 levels per side, default 10) and checksum state.",
-        details: "Bids and asks are shown side by side, best first. Amounts are positive on both sides (the side is the column, or the bids/asks list in JSON), as in the run summary and `run --once --json`. The book is the runtime's verified copy, rebuilt from a fresh snapshot after any checksum mismatch or sequence gap. The title shows the last checksum result: `ok`, `MISMATCH, book being rebuilt` (from a mismatch or resync until a checksum matches on the rebuilt book; JSON `checksum_ok: false`) or `pending` (none verified yet, or checksums off; JSON null).",
+        details: "Bids and asks are shown side by side, best first. Amounts are positive on both sides (the side is the column, or the bids/asks list in JSON), as in the run summary and `run --once --json`. The book is the runtime's verified copy, rebuilt from a fresh snapshot after any checksum mismatch or sequence gap.",
         examples: ["book tBTCUSD", "book tETHUSD 25 --json"],
         complete: symbolCompletion
     ) { context in

@@ -196,10 +196,11 @@ struct ConfigDecoder {
         let classNodes = m.sequence("classes")
         if m.has("classes") {
             var classes: [PriorityClassConfig] = []
+            var classNames = Set<String>()  // duplicate check in O(1): a hostile file may hold 10⁵ classes
             for (path, node) in classNodes {
                 let c = reader.mapping(node, path)
                 let name = c.requiredString("name") ?? "class\(classes.count)"
-                if classes.contains(where: { $0.name == name }) { reader.report(c.value("name"), path.key("name"), .duplicateKey, "class '\(name)' is declared twice") }
+                if !classNames.insert(name).inserted { reader.report(c.value("name"), path.key("name"), .duplicateKey, "class '\(name)' is declared twice") }
                 let limit = c.int("limit", default: NoncePriorityClass.defaultMaxQueued, range: 1...1_000_000)
                 let deadline = c.optionalDuration("deadline", range: ConfigDuration(milliseconds: 1)...(.seconds(86_400)))
                 c.finish()
@@ -295,10 +296,11 @@ struct ConfigDecoder {
 
     func alerts(_ m: MappingCursor) -> [AlertRuleConfig] {
         var result: [AlertRuleConfig] = []
+        var alertNames = Set<String>()  // duplicate check in O(1) per rule
         for (path, node) in m.sequence("alerts") {
             let a = reader.mapping(node, path)
             let name = a.requiredString("name") ?? "alert\(result.count)"
-            if result.contains(where: { $0.name == name }) { reader.report(a.value("name"), path.key("name"), .duplicateKey, "alert name '\(name)' is used twice") }
+            if !alertNames.insert(name).inserted { reader.report(a.value("name"), path.key("name"), .duplicateKey, "alert name '\(name)' is used twice") }
             let kind = a.optionalChoice("kind", as: AlertRuleConfig.Kind.self)
             if !a.has("kind") { a.missing("kind", hint: AlertRuleConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ")) }
             let threshold = a.optionalDouble("threshold", range: 0...1e12)
@@ -432,9 +434,10 @@ struct ConfigDecoder {
     // MARK: cross references
 
     func crossCheck(_ config: RuntimeConfig, root: MappingCursor) {
-        let keyNames = config.keys.map(\.name)
+        let keyNames = config.keys.map(\.name)  // ordered, for did-you-mean suggestions
+        let knownKeys = Set(keyNames)           // membership in O(1) per reference
         for (index, connection) in config.connections.enumerated() {
-            guard let key = connection.key, !keyNames.contains(key) else { continue }
+            guard let key = connection.key, !knownKeys.contains(key) else { continue }
             let path = ConfigPath.root.key("connections").index(index).key("key")
             reader.report(node(at: root, "connections", index, "key"), path, .invalidValue, "no key named '\(key)'",
                           hint: Suggest.closest(to: key, in: keyNames).map { "did you mean '\($0)'?" } ?? "declare it under keys:")
@@ -452,7 +455,7 @@ struct ConfigDecoder {
             }
         }
         for (index, action) in config.startup.enumerated() {
-            if let key = action.key, !keyNames.contains(key) {
+            if let key = action.key, !knownKeys.contains(key) {
                 reader.report(node(at: root, "startup", index, "key"), ConfigPath.root.key("startup").index(index).key("key"), .invalidValue, "no key named '\(key)'",
                               hint: Suggest.closest(to: key, in: keyNames).map { "did you mean '\($0)'?" } ?? "declare it under keys:")
             }
