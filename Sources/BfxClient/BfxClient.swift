@@ -1,3 +1,4 @@
+import BfxProtocol
 import Logging
 import NIOCore
 import NIOPosix
@@ -72,7 +73,7 @@ public final class BfxClient: Sendable {
     public init(
         configuration: BfxClientConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        clock: ClientClock = .continuous,
+        clock: any BfxClock = SystemClock(),
         logger: Logger = Logger(label: "bfx.ws"),
         metricsLabel: String = "default"
     ) throws(ConfigurationError) {
@@ -88,7 +89,7 @@ public final class BfxClient: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: ClientEvent.self, bufferingPolicy: .bufferingNewest(4096))
         self.events = stream
         self.environment = ClientEnvironment(
-            configuration: configuration, clock: clock, logger: logger,
+            configuration: configuration, clock: ClientClock(clock), logger: logger,
             metrics: ClientMetrics(label: metricsLabel), eventContinuation: continuation
         )
     }

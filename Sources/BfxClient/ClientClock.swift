@@ -1,21 +1,22 @@
 import BfxProtocol
 
-/// The clock handle of the WebSocket and user-data clients: a `BfxClock` (the one
-/// clock abstraction of bfxkit) read as a `Duration` since its origin.
-public struct ClientClock: Sendable {
+/// How the WebSocket and user-data clients hold their `BfxClock` (the one clock abstraction of
+/// bfxkit, which their public initialisers take): a concrete, non-generic handle for the hot
+/// timer paths. Not a second clock abstraction: it only forwards.
+package struct ClientClock: Sendable {
     /// The underlying clock.
-    public let base: any BfxClock
+    package let base: any BfxClock
 
     /// Wraps `clock` (`SystemClock` in production, a manual clock in tests).
-    public init(_ clock: any BfxClock) { self.base = clock }
+    package init(_ clock: any BfxClock) { self.base = clock }
 
     /// The real monotonic clock.
-    public static var continuous: ClientClock { ClientClock(SystemClock()) }
+    package static var continuous: ClientClock { ClientClock(SystemClock()) }
 
     /// The monotonic reading as a `Duration`.
     @inline(__always)
-    public func now() -> Duration { base.now() }
+    package func now() -> Duration { base.now() }
 
     /// Suspends for `duration` on this clock; throws `CancellationError` when cancelled.
-    public func sleep(for duration: Duration) async throws { try await base.sleep(for: duration) }
+    package func sleep(for duration: Duration) async throws { try await base.sleep(for: duration) }
 }

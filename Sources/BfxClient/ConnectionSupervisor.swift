@@ -12,7 +12,7 @@ import NIOCore
 /// ``SubscriptionStateMachine`` per channel (subscribe/unsubscribe retries, integrity resync),
 /// ``Deadlines`` (handshake timeout, heartbeat watchdog, pings) and ``ReconnectBackoff``. This
 /// class only performs their actions: it writes frames, closes sockets, arms timers on the
-/// injected ``ClientClock`` and emits events, metrics and logs.
+/// injected clock and emits events, metrics and logs.
 ///
 /// Concurrency: all mutable state is confined to `eventLoop` (the loop every socket of this
 /// supervisor is opened on). Entry points from other threads hop with `eventLoop.execute`/`submit`;
@@ -380,7 +380,7 @@ final class ConnectionSupervisor: @unchecked Sendable {
 
     /// A socket opened for `generation`: start its handshake and deadlines. `false` when it is
     /// stale (stopped meanwhile or superseded).
-    private func attach(_ channel: any Channel, generation: Int) -> Bool {
+    func attach(_ channel: any Channel, generation: Int) -> Bool {
         guard !stopRequested, generation == self.generation else { return false }
         self.channel = channel
         opens += 1
@@ -400,7 +400,7 @@ final class ConnectionSupervisor: @unchecked Sendable {
     }
 
     /// The socket closed; everything subscribed becomes pending (stale) until resubscribed.
-    private func detach(generation: Int) -> CloseReason {
+    func detach(generation: Int) -> CloseReason {
         let reason = pendingCloseReason ?? .connectionLost
         guard generation == self.generation else { return reason }
         channel = nil
@@ -448,19 +448,6 @@ final class ConnectionSupervisor: @unchecked Sendable {
             environment.emit(.subscriptionFailed(member.id, member.spec, error))
         }
     }
-
-    // MARK: - test support
-
-    /// Adopts an already-connected channel (an `EmbeddedChannel` in handler tests) as the current
-    /// socket without the reconnect loop; returns the generation to give the router handler.
-    func adoptForTesting(_ channel: any Channel) -> Int {
-        generation += 1
-        _ = attach(channel, generation: generation)
-        return generation
-    }
-
-    /// Runs the close bookkeeping the reconnect loop would run (handler tests).
-    func detachForTesting() -> CloseReason { detach(generation: generation) }
 
     // MARK: - status
 

@@ -43,7 +43,7 @@ extension Runtime {
             udLogger[metadataKey: "key"] = "\(keyName)"
             let client = UserDataClient(credentials: credentials, nonceKeyID: keyIDs[keyName], configuration: udConfig,
                                         transport: transport, nonceManager: manager,
-                                        reconciliation: RESTReconciliationSource(rest), clock: ClientClock(options.clock),
+                                        reconciliation: RESTReconciliationSource(rest), clock: options.clock,
                                         logger: udLogger)
             let view = UserDataView(connection: connection.name, key: keyName, phase: UserDataPhase.idle.rawValue, orders: 0,
                                     positions: 0, wallets: 0, orderEvents: 0, walletEvents: 0, positionEvents: 0, tradeEvents: 0,
@@ -107,7 +107,7 @@ extension Runtime {
                     url: urls.wsAuth,
                     rateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
                     connectTimeout: config.websocket.connectTimeout.duration,
-                    clock: ClientClock(options.clock))
+                    clock: options.clock)
             } catch {
                 throw RuntimeError.startFailed("user-data transport for key \(keyName): \(error)")
             }

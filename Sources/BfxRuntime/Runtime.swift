@@ -362,7 +362,7 @@ public actor Runtime {
         var wsLogger = logger
         wsLogger[metadataKey: "component"] = "ws"
         do {
-            wsClient = try BfxClient(configuration: clientConfig, clock: ClientClock(options.clock), logger: wsLogger, metricsLabel: "bfxrun")
+            wsClient = try BfxClient(configuration: clientConfig, clock: options.clock, logger: wsLogger, metricsLabel: "bfxrun")
         } catch {
             throw RuntimeError.startFailed("WebSocket client: \(error)")
         }

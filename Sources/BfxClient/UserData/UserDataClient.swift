@@ -81,7 +81,7 @@ public actor UserDataClient {
         transport: any UserDataTransport,
         nonceManager: NonceManager,
         reconciliation: (any UserDataReconciliationSource)? = nil,
-        clock: ClientClock = .continuous,
+        clock: any BfxClock = SystemClock(),
         wallMillis: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         logger: Logger = Logger(label: "bfx.userdata")
     ) {
@@ -92,7 +92,7 @@ public actor UserDataClient {
         self.transport = transport
         self.nonceManager = nonceManager
         self.reconciliationSource = reconciliation
-        self.clock = clock
+        self.clock = ClientClock(clock)
         self.wallMillis = wallMillis
         self.logger = logger
         self.account = AccountState(recentTradesCapacity: configuration.recentTradesCapacity,

@@ -1,3 +1,4 @@
+import BfxProtocol
 import NIOCore
 import NIOPosix
 
@@ -22,7 +23,7 @@ public struct WebSocketUserDataTransport: UserDataTransport {
         rateLimit: ConnectionRateLimit = .authenticatedEndpoint,
         connectTimeout: Duration = .seconds(10),
         maxMessageSize: Int = 16 << 20,
-        clock: ClientClock = .continuous,
+        clock: any BfxClock = SystemClock(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         do {
@@ -32,7 +33,7 @@ public struct WebSocketUserDataTransport: UserDataTransport {
         }
         self.connector = WebSocketConnector(maxMessageSize: maxMessageSize, connectTimeout: connectTimeout)
         self.group = eventLoopGroup
-        self.limiter = ConnectionRateLimiter(limit: rateLimit, clock: clock)
+        self.limiter = ConnectionRateLimiter(limit: rateLimit, clock: ClientClock(clock))
     }
 
     /// Opens one connection (waits for the connection budget first).

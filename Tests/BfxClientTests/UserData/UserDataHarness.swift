@@ -24,7 +24,7 @@ struct UserDataHarness {
         client = UserDataClient(
             credentials: BfxCredentials(apiKey: "test-key", secret: "test-secret"),
             configuration: configuration, transport: server.transport, nonceManager: nonces,
-            reconciliation: FakeRESTSource(server: server), clock: ClientClock(clock),
+            reconciliation: FakeRESTSource(server: server), clock: clock,
             wallMillis: { UserDataHarness.wallNow })
         let recorder = self.recorder
         await client.addEventHandler { recorder.record($0) }
