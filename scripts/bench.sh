@@ -49,7 +49,9 @@ if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
     echo "== $program" | tee -a "tmp/ordo-$stamp.txt"
     (cd Benchmarks && timeout 300 "$bin/$1" "${@:2}" 2>&1) | tee -a "tmp/ordo-$stamp.txt"
   done
-  mv "tmp/ordo-$stamp.txt" "peer-bench/results/ordo-$stamp.txt"
+  # Results record paths relative to the repository and no compile progress lines.
+  sed -e "s#$(pwd)/##g" "tmp/ordo-$stamp.txt" | grep -vE '^\[[0-9]+/[0-9]+\] ' > "peer-bench/results/ordo-$stamp.txt"
+  rm -f "tmp/ordo-$stamp.txt"
 fi
 
 [ $peers = 1 ] || { echo "bench: done in $(elapsed) s (peers skipped)"; exit 0; }
