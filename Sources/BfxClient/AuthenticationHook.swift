@@ -4,35 +4,35 @@ import BfxProtocol
 /// after every (re)connect and `conf`, the connection asks `makeAuthRequest` for a freshly signed
 /// `auth` request (new nonce each time), sends it, reports the answer and forwards channel-0 frames.
 /// Public subscriptions on that connection are sent only after a successful auth.
-public struct AuthenticationHook: Sendable {
+package struct AuthenticationHook: Sendable {
     /// Returns the complete `auth` request text signed with a fresh nonce (for example
     /// `BfxSignature.wsAuth(credentials:nonce:).request.text` with a nonce from the nonce manager).
     /// Called once per socket; throwing closes the socket (reconnect with backoff).
-    public var makeAuthRequest: @Sendable () async throws -> String
+    package var makeAuthRequest: @Sendable () async throws -> String
     /// Called with the server's answer to every auth request (OK or failure such as 10114).
-    public var onAuthResult: @Sendable (AuthEvent) -> Void
+    package var onAuthResult: @Sendable (AuthEvent) -> Void
     /// Called for every channel-0 frame (account data, notifications, `hb`), in order.
-    public var onUserFrame: @Sendable (Frame) -> Void
+    package var onUserFrame: @Sendable (Frame) -> Void
     /// Called with the code of every `info` event that carries one (20051 restart, 20060/20061
     /// maintenance), after the connection acted on it. Default: ignored.
-    public var onInfo: @Sendable (Int) -> Void
+    package var onInfo: @Sendable (Int) -> Void
     /// Called each time the socket closes (before the pool reconnects), so a consumer can treat
     /// inputs written afterwards as not sent. Default: ignored.
-    public var onDisconnected: @Sendable () -> Void
+    package var onDisconnected: @Sendable () -> Void
     /// Called when the connection ends for good (its reconnect policy gave up, or it was
     /// stopped: client shutdown or ``AuthenticatedConnection/close()``), with the reason; no
     /// further socket follows (a later `close()` may call it again). Default: ignored.
-    public var onStopped: @Sendable (StopReason) -> Void
+    package var onStopped: @Sendable (StopReason) -> Void
 
     /// Why an authenticated connection ended for good.
-    public enum StopReason: Sendable, Equatable, CustomStringConvertible {
+    package enum StopReason: Sendable, Equatable, CustomStringConvertible {
         /// The reconnect policy gave up (attempts or time exhausted); the text says why.
         case reconnectGaveUp(String)
         /// The connection was stopped on purpose (client shutdown, `close()`); the text says how.
         case stopped(String)
 
         /// A log-friendly description.
-        public var description: String {
+        package var description: String {
             switch self {
             case .reconnectGaveUp(let why): "reconnect gave up: \(why)"
             case .stopped(let how): "connection stopped (\(how))"
@@ -41,7 +41,7 @@ public struct AuthenticationHook: Sendable {
     }
 
     /// Creates a hook.
-    public init(
+    package init(
         makeAuthRequest: @escaping @Sendable () async throws -> String,
         onAuthResult: @escaping @Sendable (AuthEvent) -> Void = { _ in },
         onUserFrame: @escaping @Sendable (Frame) -> Void,
@@ -59,7 +59,7 @@ public struct AuthenticationHook: Sendable {
 }
 
 /// A handle to an authenticated connection opened with ``BfxClient/openAuthenticatedConnection(_:sharesPublicSubscriptions:)``.
-public final class AuthenticatedConnection: Sendable {
+package final class AuthenticatedConnection: Sendable {
     let supervisor: ConnectionSupervisor
     let release: @Sendable () -> Void
 
@@ -69,26 +69,26 @@ public final class AuthenticatedConnection: Sendable {
     }
 
     /// The connection number (as in ``ClientSnapshot``).
-    public var id: Int { supervisor.id }
+    package var id: Int { supervisor.id }
 
     /// Sends a request text (for example an order input) if the connection is authenticated;
     /// returns `false` when it is not (the caller buffers or retries).
     @discardableResult
-    public func send(_ text: String) async -> Bool {
+    package func send(_ text: String) async -> Bool {
         (try? await supervisor.eventLoop.submit { self.supervisor.sendIfAuthenticated(text) }.get()) ?? false
     }
 
     /// Whether the current socket is authenticated.
-    public var isAuthenticated: Bool {
+    package var isAuthenticated: Bool {
         get async { (try? await supervisor.eventLoop.submit { self.supervisor.isAuthenticated }.get()) ?? false }
     }
 
     /// Forces a reconnect (and so a re-auth with a fresh nonce).
-    public func reconnect() { supervisor.reconnect(reason: .requested) }
+    package func reconnect() { supervisor.reconnect(reason: .requested) }
 
     /// Closes the connection for good and removes it from the pool (public subscriptions it
     /// carried in shared mode end).
-    public func close() async {
+    package func close() async {
         try? await supervisor.stop(reason: .shutdown, finishSubscriptions: true).get()
         release()
     }

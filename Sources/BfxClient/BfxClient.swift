@@ -164,8 +164,8 @@ public final class BfxClient: Sendable {
     ///     calls fill this connection first (up to
     ///     ``BfxClientConfiguration/maxSubscriptionsPerConnection``); they are (re)subscribed after
     ///     each successful (re)authentication.
-    public func openAuthenticatedConnection(_ hook: AuthenticationHook,
-                                            sharesPublicSubscriptions: Bool = false) throws -> AuthenticatedConnection {
+    package func openAuthenticatedConnection(_ hook: AuthenticationHook,
+                                             sharesPublicSubscriptions: Bool = false) throws -> AuthenticatedConnection {
         let url: WebSocketURL
         do { url = try WebSocketURL(parsing: configuration.authenticatedURL) } catch {
             throw ClientError(message: "authenticatedURL: \(error)")

@@ -3,7 +3,7 @@ import Foundation
 
 /// Computes the "while offline" report: previous account state (at disconnect) versus the
 /// state rebuilt after re-auth, plus own trades fetched from REST. Pure; no I/O.
-public enum AccountReconciler {
+package enum AccountReconciler {
     /// Builds the report.
     /// - Parameters:
     ///   - previous: the state at the moment the connection was lost.
@@ -13,7 +13,7 @@ public enum AccountReconciler {
     ///   - tradesSinceMillis: trades older than this are not considered offline trades.
     ///   - disconnectedAtMillis: wall-clock stamp (ms) of the disconnect, for the report.
     ///   - reconciledAtMillis: wall-clock stamp (ms) of this reconciliation, for the report.
-    public static func reconcile(
+    package static func reconcile(
         previous: AccountState,
         current: AccountState,
         restTrades: [AccountTrade],

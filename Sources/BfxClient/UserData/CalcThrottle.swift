@@ -4,21 +4,21 @@
 /// Pure: the caller passes the monotonic `now` and sleeps for the returned delay. A sliding
 /// window of the last `limit` send times guarantees no window of `window` length ever holds
 /// more than `limit` sends.
-public struct CalcThrottle: Sendable {
+package struct CalcThrottle: Sendable {
     /// Maximum sends per window (8 by default).
-    public let limit: Int
+    package let limit: Int
     /// Window length (1 s by default).
-    public let window: Duration
+    package let window: Duration
     private var sent: [Duration] = []
 
     /// Creates a throttle allowing `limit` sends per `window`.
-    public init(limit: Int = 8, window: Duration = .seconds(1)) {
+    package init(limit: Int = 8, window: Duration = .seconds(1)) {
         self.limit = max(1, limit)
         self.window = window
     }
 
     /// Reserves a send slot and returns how long to wait before using it (zero = now).
-    public mutating func reserve(now: Duration) -> Duration {
+    package mutating func reserve(now: Duration) -> Duration {
         sent.removeAll { $0 <= now - window }
         let slot: Duration
         if sent.count < limit {

@@ -2,7 +2,7 @@ import BfxProtocol
 import Foundation
 
 /// What changed in the account while the client was disconnected, computed after re-auth from
-/// the fresh snapshots and the REST API (see ``AccountReconciler``).
+/// the fresh snapshots and the REST API (a pure comparison of the two states plus own trades).
 public struct OfflineChangeReport: Sendable, Equatable {
     /// How an order that left the book while offline ended.
     public enum ClosedOutcome: String, Sendable, Equatable {

@@ -30,9 +30,9 @@ import Synchronization
 /// or ``UserDataError/closed``) and the user-data client stops with that error.
 public struct SharedUserDataTransport: UserDataTransport {
     let core: SharedAuthCore
-    /// The pooled authenticated connection (its ``AuthenticatedConnection/id`` is the connection
+    /// The pooled authenticated connection (its `id` is the connection
     /// number in ``BfxClient/snapshot()``).
-    public let connection: AuthenticatedConnection
+    package let connection: AuthenticatedConnection
 
     /// Opens the shared authenticated connection in `client`'s pool (on
     /// ``BfxClientConfiguration/authenticatedURL``). Public subscriptions made on `client`

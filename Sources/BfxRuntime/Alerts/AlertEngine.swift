@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Episodes: a rule fires once when its condition becomes true and stays quiet until the value
 /// is back past `clear` continuously for `clear_after`; only then it resolves and may fire again.
-public struct AlertEngine: Sendable {
+package struct AlertEngine: Sendable {
     private struct RuleState: Sendable {
         var firing = false
         var value: Double?
@@ -16,20 +16,20 @@ public struct AlertEngine: Sendable {
     }
 
     /// The rules, in config order.
-    public let rules: [AlertRuleConfig]
+    package let rules: [AlertRuleConfig]
     private var states: [RuleState]
     private var history: [(time: Double, inputs: AlertInputs)] = []
     private let maxWindow: Double
 
     /// Creates an engine.
-    public init(rules: [AlertRuleConfig]) {
+    package init(rules: [AlertRuleConfig]) {
         self.rules = rules
         self.states = Array(repeating: RuleState(), count: rules.count)
         self.maxWindow = rules.map(\.window.seconds).max() ?? 60
     }
 
     /// Adds a sample taken at `time` (monotonic seconds) and returns the transitions it causes.
-    public mutating func evaluate(at time: Double, inputs: AlertInputs, wallClock: Date = Date()) -> [AlertTransition] {
+    package mutating func evaluate(at time: Double, inputs: AlertInputs, wallClock: Date = Date()) -> [AlertTransition] {
         history.append((time, inputs))
         // Keep one sample older than the longest window so windowed deltas have a baseline.
         while history.count > 2, history[1].time <= time - maxWindow { history.removeFirst() }
@@ -69,10 +69,10 @@ public struct AlertEngine: Sendable {
     }
 
     /// Current state of every rule.
-    public var views: [AlertView] { rules.indices.map(view) }
+    package var views: [AlertView] { rules.indices.map(view) }
 
     /// Number of rules currently firing.
-    public var firingCount: Int { states.filter(\.firing).count }
+    package var firingCount: Int { states.filter(\.firing).count }
 
     private func view(_ index: Int) -> AlertView {
         let rule = rules[index], state = states[index]
