@@ -30,13 +30,8 @@ struct AsyncSupervisorHarness {
         configuration.pingInterval = pingInterval
         configuration.subscribeRetry = subscribeRetry
         let (_, continuation) = AsyncStream.makeStream(of: ClientEvent.self)
-        let environment = ClientEnvironment(
-            configuration: configuration, clock: ClientClock(clock), logger: Logger(label: "test"),
-            metrics: ClientMetrics(label: "test"), eventContinuation: continuation
-        )
-        let supervisor = ConnectionSupervisor(
-            id: 1, eventLoop: channel.testingEventLoop, url: try WebSocketURL(parsing: configuration.publicURL),
-            environment: environment, limiter: environment.publicLimiter, timerMode: .clock
+        let (supervisor, _) = try ConnectionSupervisor.forTesting(
+            configuration: configuration, clock: clock, eventLoop: channel.testingEventLoop, timerMode: .clock, events: continuation
         )
         try await channel.testingEventLoop.submit {
             let generation = supervisor.adoptForTesting(channel)

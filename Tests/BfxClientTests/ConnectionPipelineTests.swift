@@ -24,13 +24,8 @@ import BfxTestSupport
             configuration.checksum = checksum
             configuration.sequenceNumbers = sequenceNumbers
             let (stream, continuation) = AsyncStream.makeStream(of: ClientEvent.self)
-            let environment = ClientEnvironment(
-                configuration: configuration, clock: ClientClock(clock), logger: Logger(label: "test"),
-                metrics: ClientMetrics(label: "test"), eventContinuation: continuation
-            )
-            let supervisor = ConnectionSupervisor(
-                id: 1, eventLoop: channel.embeddedEventLoop, url: try WebSocketURL(parsing: configuration.publicURL),
-                environment: environment, limiter: environment.publicLimiter, timerMode: .manual
+            let (supervisor, environment) = try ConnectionSupervisor.forTesting(
+                configuration: configuration, clock: clock, eventLoop: channel.embeddedEventLoop, timerMode: .manual, events: continuation
             )
             let generation = supervisor.adoptForTesting(channel)
             try channel.pipeline.syncOperations.addHandler(BfxFrameDecoderHandler(), name: "decoder")
