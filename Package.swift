@@ -8,6 +8,7 @@
 //   BfxNoncePostgres   — the PostgreSQL nonce store (the only module that compiles PostgresNIO)
 //   BfxSimulator       — protocol-faithful Bitfinex server (depends on BfxProtocol only)
 //   BfxClient          — WebSocket + REST clients, user data (no Hummingbird/Yams/Prometheus/PostgreSQL)
+//   BfxGateway         — Bitfinex-compatible local endpoint sharing one verified upstream (BfxClient)
 //   BfxRuntime         — YAML config, runtime, alerts, dashboard (records metrics through swift-metrics)
 //   BfxConsole         — libedit console core (commands, rendering) against a backend protocol
 //   BfxConsoleRuntime  — the console backend that drives a BfxRuntime
@@ -32,6 +33,7 @@ let package = Package(
         .library(name: "BfxNoncePostgres", targets: ["BfxNoncePostgres"]),
         .library(name: "BfxClient", targets: ["BfxClient"]),
         .library(name: "BfxSimulator", targets: ["BfxSimulator"]),
+        .library(name: "BfxGateway", targets: ["BfxGateway"]),
         .library(name: "BfxRuntime", targets: ["BfxRuntime"]),
         .library(name: "BfxConsole", targets: ["BfxConsole"]),
         .executable(name: "bfxrun", targets: ["bfxrun"]),
@@ -112,12 +114,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BfxGateway",
+            dependencies: [
+                "BfxProtocol",
+                "BfxClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BfxRuntime",
             dependencies: [
                 "BfxProtocol",
                 "BfxNonce",
                 "BfxNoncePostgres",
                 "BfxClient",
+                "BfxGateway",
                 "BfxSimulator",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,7 +193,11 @@ let package = Package(
         // Test-only helpers (manual clock, seeded generator, bounded waits): never a product.
         .target(
             name: "BfxTestSupport",
-            dependencies: ["BfxProtocol"],
+            dependencies: [
+                "BfxProtocol",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/BfxTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -214,6 +237,19 @@ let package = Package(
         .testTarget(
             name: "BfxSimulatorTests",
             dependencies: [
+                "BfxSimulator",
+                "BfxProtocol",
+                "BfxTestSupport",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BfxGatewayTests",
+            dependencies: [
+                "BfxGateway",
+                "BfxClient",
                 "BfxSimulator",
                 "BfxProtocol",
                 "BfxTestSupport",

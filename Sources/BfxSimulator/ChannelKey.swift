@@ -26,4 +26,16 @@ enum ChannelKey: Hashable, Sendable {
         case .status: "status"
         }
     }
+
+    /// The channel's short name, as bfxkit's `ChannelSpec` prints it (`book:tBTCUSD:P0:F0:25`).
+    var label: String {
+        switch self {
+        case .ticker(let s): "ticker:\(s)"
+        case .trades(let s): "trades:\(s)"
+        case .book(let s, let p?, let l, let f): "book:\(s):P\(p):\(f):\(l)"
+        case .book(let s, nil, let l, _): "book:\(s):R0:\(l)"
+        case .candles(let k, _, _): "candles:\(k)"
+        case .status(let k): "status:\(k)"
+        }
+    }
 }

@@ -140,6 +140,7 @@ extension SimulatorEngine {
         session.lastActivity[chanId] = .now
         sessions[sessionId] = session
         subscribers[key, default: [:]][sessionId] = chanId
+        subscribeCounts[key, default: 0] += 1
         echo.append("chanId", .number(WireNumber(chanId)))
         if let subId = request["subId"] { echo.append("subId", subId) }
         sendEvent(sessionId, JSONValue.object(echo).serialized())

@@ -31,6 +31,7 @@ actor SimulatorEngine {
     var messagesSent = 0
     var faultCounts: [String: Int] = [:]
     var restCounts: [String: Int] = [:]
+    var subscribeCounts: [ChannelKey: Int] = [:]
     var maintenance = false
     /// TCP refusal and subscribe rejections, read outside the actor (see SimulatorFaultGate).
     let faultGate = SimulatorFaultGate()
@@ -261,11 +262,15 @@ actor SimulatorEngine {
         for (key, record) in nonceLedger.keys {
             nonces[key] = .init(accepted: record.accepted, rejected: record.rejected, outOfOrder: record.outOfOrder, lastNonce: record.last)
         }
+        var active: [String: Int] = [:]
+        for (key, sessions) in subscribers where !sessions.isEmpty { active[key.label] = sessions.count }
         return SimulatorStats(
             connections: sessions.count, connectionIds: sessions.keys.sorted(),
             connectionsAccepted: connectionsAccepted, connectionsRefused: connectionsRefused,
             messagesSent: messagesSent, ticks: ticks, nonces: nonces, faultsInjected: faultCounts,
-            restRequests: restCounts, maintenance: maintenance
+            restRequests: restCounts, maintenance: maintenance,
+            subscribesAccepted: Dictionary(subscribeCounts.map { ($0.key.label, $0.value) }, uniquingKeysWith: +),
+            activeSubscriptions: active
         )
     }
 

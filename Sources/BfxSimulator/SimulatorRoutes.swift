@@ -197,6 +197,11 @@ enum SimulatorRoutes {
         w.key("restRequests"); w.beginObject()
         for (name, count) in stats.restRequests.sorted(by: { $0.key < $1.key }) { w.key(name); w.int(count) }
         w.endObject()
+        for (label, map) in [("subscribesAccepted", stats.subscribesAccepted), ("activeSubscriptions", stats.activeSubscriptions)] {
+            w.key(label); w.beginObject()
+            for (name, count) in map.sorted(by: { $0.key < $1.key }) { w.key(name); w.int(count) }
+            w.endObject()
+        }
         w.endObject()
         return w.text
     }

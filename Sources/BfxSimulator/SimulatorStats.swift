@@ -32,4 +32,9 @@ public struct SimulatorStats: Sendable {
     public var restRequests: [String: Int]
     /// True while a maintenance window is active.
     public var maintenance: Bool
+    /// Subscribe requests accepted since start, by channel (`book:tBTCUSD:P0:F0:25`,
+    /// `book:tBTCUSD:R0:25`, `ticker:tBTCUSD`, `candles:trade:1m:tBTCUSD`, `status:KEY`).
+    public var subscribesAccepted: [String: Int] = [:]
+    /// Connections subscribed right now, by channel (same names).
+    public var activeSubscriptions: [String: Int] = [:]
 }

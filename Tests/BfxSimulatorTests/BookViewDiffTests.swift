@@ -1,3 +1,4 @@
+import BfxTestSupport
 import Testing
 @testable import BfxSimulator
 

@@ -1,3 +1,4 @@
+import BfxTestSupport
 import BfxProtocol
 import Foundation
 import Testing

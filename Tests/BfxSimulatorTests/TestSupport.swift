@@ -7,13 +7,8 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+import BfxTestSupport
 @testable import BfxSimulator
-
-/// Errors raised by the test helpers.
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
 
 enum TestKeys {
     static let key = "test-key"
@@ -50,104 +45,12 @@ func withSimulator<T>(
     }
 }
 
-/// A plain WebSocket client (HummingbirdWSClient) that records every text frame.
-final class TestWS: Sendable {
-    private let frames = Locked<[String]>([])
-    private let closed = Locked<Bool>(false)
-    private let cursor = Locked<Int>(0)
-    private let outgoing: AsyncStream<String>.Continuation
-    private let task: Task<Void, Never>
-
-    init(url: String) {
-        let (stream, continuation) = AsyncStream<String>.makeStream()
-        outgoing = continuation
-        let frames = self.frames
-        let closed = self.closed
-        task = Task {
-            do {
-                try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 22), logger: Logger(label: "test.ws")) { inbound, outbound, _ in
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for await text in stream { try await outbound.write(.text(text)) }
-                        }
-                        for try await message in inbound.messages(maxSize: 1 << 22) {
-                            if case .text(let text) = message { frames.withLock { $0.append(text) } }
-                        }
-                        group.cancelAll()
-                    }
-                }
-            } catch {}
-            closed.withLock { $0 = true }
-        }
-    }
-
-    func send(_ text: String) { outgoing.yield(text) }
-
-    func close() async {
-        outgoing.finish()
-        task.cancel()
-        await task.value
-    }
-
-    var all: [String] { frames.withLock { $0 } }
-    var isClosed: Bool { closed.withLock { $0 } }
-
-    /// Waits (poll with deadline) for the next frame after the cursor matching `predicate`;
-    /// advances the cursor past it.
-    @discardableResult
-    func expect(_ what: String, timeout: Duration = .seconds(5), _ predicate: (JSONValue) -> Bool) async throws -> JSONValue {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
-            let start = cursor.withLock { $0 }
-            let snapshot = all
-            if start < snapshot.count {
-                for i in start..<snapshot.count {
-                    if let value = try? JSONValue.parse(snapshot[i]), predicate(value) {
-                        cursor.withLock { $0 = i + 1 }
-                        return value
-                    }
-                }
-            }
-            if ContinuousClock.now >= deadline {
-                throw TestFailure("timed out waiting for \(what); last frames: \(snapshot.suffix(5))")
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    /// Waits until the connection is closed.
-    func expectClosed(timeout: Duration = .seconds(5)) async throws {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while !isClosed {
-            if ContinuousClock.now >= deadline { throw TestFailure("connection not closed") }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
-    /// Frames after the cursor (not consumed).
-    var pending: [String] {
-        let start = cursor.withLock { $0 }
-        let snapshot = all
-        return start < snapshot.count ? Array(snapshot[start...]) : []
-    }
-
-    func markAll() { let n = all.count; cursor.withLock { $0 = n } }
-
+extension TestWS {
     /// Connects and waits for the info event.
     static func open(_ sim: BfxSimulator) async throws -> TestWS {
         let ws = TestWS(url: sim.wsURL)
         try await ws.expect("info") { $0["event"]?.string == "info" && $0["version"] != nil }
         return ws
-    }
-
-    /// Subscribes and returns the chanId.
-    func subscribe(_ json: String) async throws -> Int {
-        send(json)
-        let event = try await expect("subscribed") { $0["event"]?.string == "subscribed" || $0["event"]?.string == "error" }
-        guard event["event"]?.string == "subscribed", let chan = event["chanId"]?.int else {
-            throw TestFailure("subscribe failed: \(event.serialized())")
-        }
-        return chan
     }
 
     /// Sends a signed auth and returns the auth event.
@@ -186,13 +89,6 @@ struct TestHTTP {
             body: body
         )
     }
-}
-
-/// A `Mutex` in a class so closures can share it (Mutex itself is non-copyable).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
 /// A monotonically increasing nonce source for tests.

@@ -248,6 +248,32 @@ public final class BfxRESTClient: Sendable {
     /// waited for its client-side token bucket since the client was created.
     public func rateLimitWaits(endpoint: String) -> Int { limiter.waits(endpoint: endpoint) }
 
+    /// An upstream answer passed through verbatim (the gateway's public REST proxy).
+    package struct ForwardedResponse: Sendable {
+        package var status: Int
+        package var contentType: String?
+        package var body: ByteBuffer
+    }
+
+    /// Forwards a public `GET /v2/<pathAndQuery>` through this client's per-endpoint budget and
+    /// returns the upstream status and body unchanged; nil when the budget cannot grant a token
+    /// within `maxWait` (the caller answers with Bitfinex's rate-limit error itself).
+    package func forwardPublic(pathAndQuery: String, maxWait: Duration) async throws -> ForwardedResponse? {
+        let path = String(Self.normalized(pathAndQuery).prefix { $0 != "?" })
+        guard try await limiter.acquire(endpoint: Self.endpointName(path), authenticated: false, maxWait: maxWait) else { return nil }
+        var request = HTTPClientRequest(url: configuration.publicBaseURL + "/v2/" + Self.normalized(pathAndQuery))
+        request.method = .GET
+        requests.increment()
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.nanosecondsClamped)))
+            let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
+            return ForwardedResponse(status: Int(response.status.code), contentType: response.headers.first(name: "content-type"), body: body)
+        } catch {
+            failures.increment()
+            throw BfxRESTError.transport(path: path, message: "\(error)")
+        }
+    }
+
     // MARK: - Internals
 
     private func rows<T>(_ path: String, body: JSONObject = JSONObject(),

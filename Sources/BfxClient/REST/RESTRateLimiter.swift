@@ -47,6 +47,31 @@ final class RESTRateLimiter: Sendable {
     }
 
     /// How often calls to `endpoint` waited for a token.
+    /// Like ``acquire(endpoint:authenticated:)`` but gives up, without taking a token, when the
+    /// token would come later than `maxWait` from now (the gateway then answers 429 locally
+    /// instead of queueing callers without bound). Returns whether a token was taken.
+    func acquire(endpoint: String, authenticated: Bool, maxWait: Duration) async throws -> Bool {
+        let perMinute = Double(limits.perMinute(endpoint: endpoint, authenticated: authenticated))
+        let deadline = clock.monotonicNanos() &+ maxWait.nanosecondsClamped
+        for _ in 0..<10_000 {
+            let now = clock.monotonicNanos()
+            let waitUntil: UInt64? = state.withLock { s in
+                if s.blockedUntilNanos > now { return s.blockedUntilNanos }
+                let key = (authenticated ? "a:" : "p:") + endpoint
+                var bucket = s.buckets[key] ?? TokenBucket(perMinute: perMinute, nowNanos: now)
+                defer { s.buckets[key] = bucket }
+                guard let wait = bucket.take(nowNanos: now) else { return nil }
+                s.waitCounts[endpoint, default: 0] += 1
+                return now &+ wait
+            }
+            guard let waitUntil else { return true }
+            guard waitUntil <= deadline else { return false }
+            waits.increment()
+            try await clock.sleep(untilMonotonicNanos: waitUntil)
+        }
+        return false
+    }
+
     func waits(endpoint: String) -> Int {
         state.withLock { $0.waitCounts[endpoint] ?? 0 }
     }
