@@ -17,11 +17,14 @@ run: deps
 ## 600 lines, warnings are errors, no case-only path clashes; scripts/check-build-plan.py: the
 ## BfxClient product compiles no PostgresNIO/Hummingbird/Prometheus/Yams), bench smoke, every
 ## example, every shell command in the docs (scripts/check-doc-commands.py), the README set-up
-## commands (scripts/check-readme-setup.sh), and DocC with warnings as errors plus doc-comment
-## coverage (scripts/check-docs.sh).
+## commands (scripts/check-readme-setup.sh), the live dashboard in headless Chromium at 1400 px
+## (scripts/check-dashboard.py: renders, values change, no script errors, no panel clips), the
+## unmodified bitfinex-api-py and ccxt programs through `bfxrun gateway` (scripts/check-gateway-peers.py:
+## every cs verified by the peers, final books equal the simulator's), and DocC
+## with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
-TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests BfxRuntimeTests BfxConsoleTests
+TEST_MODULES ?= BfxProtocolTests BfxNonceTests BfxSimulatorTests BfxClientTests BfxGatewayTests BfxRuntimeTests BfxConsoleTests
 test: deps
 	@set -o pipefail; log=$$(mktemp); \
 	  $(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests 2>&1 | tee "$$log"; built=$$?; \
@@ -34,6 +37,10 @@ test: deps
 	  python3 scripts/check-doc-commands.py --self-test --bfxrun $$bfxrun && \
 	  python3 scripts/check-doc-commands.py --bfxrun $$bfxrun
 	RUN_SECONDS=8 scripts/check-readme-setup.sh
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  python3 scripts/check-dashboard.py --bfxrun $$bfxrun
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  .bench-venv/bin/python scripts/check-gateway-peers.py --bfxrun $$bfxrun --target gateway --seconds 15
 	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
 	log=$$(mktemp); failed=""; \
 	for m in $(TEST_MODULES); do \

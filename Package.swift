@@ -263,6 +263,7 @@ let package = Package(
             name: "BfxRuntimeTests",
             dependencies: [
                 "BfxRuntime",
+                "BfxGateway",
                 "BfxClient",
                 "BfxSimulator",
                 "BfxTestSupport",

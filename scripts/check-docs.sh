@@ -3,7 +3,7 @@
 # errors, then checks that every public symbol has a doc comment.
 #
 #   1. `swift package generate-documentation` (swift-docc-plugin) for BfxProtocol, BfxNonce,
-#      BfxNoncePostgres, BfxSimulator, BfxClient, BfxRuntime, BfxConsole and BfxConsoleRuntime, passing `--warnings-as-errors` through
+#      BfxNoncePostgres, BfxSimulator, BfxClient, BfxGateway, BfxRuntime, BfxConsole and BfxConsoleRuntime, passing `--warnings-as-errors` through
 #      to `docc convert`: a broken ``symbol link``, an undocumented parameter of a documented
 #      function, an unresolved topic in a catalog… fails the step. Archives: .build/docs/<Module>.doccarchive
 #      (static-hosting layout; open index.html through any static file server).
@@ -19,7 +19,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 SWIFT="${SWIFT:-swift}"
-TARGETS="${DOCS_TARGETS:-BfxProtocol BfxNonce BfxNoncePostgres BfxSimulator BfxClient BfxRuntime BfxConsole BfxConsoleRuntime}"
+TARGETS="${DOCS_TARGETS:-BfxProtocol BfxNonce BfxNoncePostgres BfxSimulator BfxClient BfxGateway BfxRuntime BfxConsole BfxConsoleRuntime}"
 OUT="${DOCS_OUTPUT:-.build/docs}"
 
 log="$(mktemp)"

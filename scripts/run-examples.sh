@@ -5,7 +5,10 @@
 #      non-zero exit, on a timeout, or when its expected output line is missing;
 #   2. `bfxrun check` on every examples/*.yaml;
 #   3. every examples/console/*.bfx in script mode:
-#      `bfxrun console examples/quickstart.yaml --file X`.
+#      `bfxrun console examples/quickstart.yaml --file X`;
+#   4. `bfxrun gateway examples/gateway.yaml` on a free port with the unmodified bitfinex-api-py
+#      program examples/python/gateway_market_bfxapi.py pointed at it (needs .bench-venv, which
+#      bench-smoke prepares): it must verify checksums with 0 mismatches.
 # Every step is wrapped in `timeout`. Exit status: 0 when everything passed, 1 otherwise.
 #
 # Usage: scripts/run-examples.sh            (SKIP_BUILD=1 to reuse already built binaries)
@@ -85,6 +88,26 @@ echo "== console scripts (script mode on examples/quickstart.yaml)"
 for script in examples/console/*.bfx; do
   run "console $script" "" "$CONSOLE_TIMEOUT" "$BIN/bfxrun" console examples/quickstart.yaml --file "$script" --no-history
 done
+
+echo "== gateway example (bfxrun gateway examples/gateway.yaml + examples/python/gateway_market_bfxapi.py)"
+gateway_example() {
+  local port py=.bench-venv/bin/python report gw rc=0
+  [ -x "$py" ] || { echo "no .bench-venv (run scripts/bench-venv.sh)"; return 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  report=$(mktemp)
+  "$BIN/bfxrun" gateway examples/gateway.yaml --listen "127.0.0.1:$port" --duration 40 &
+  gw=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/_gateway/state" >/dev/null && break; sleep 0.1; done
+  "$py" examples/python/gateway_market_bfxapi.py --ws-url "ws://127.0.0.1:$port/ws/2" \
+    --rest-url "http://127.0.0.1:$port/v2" --seconds 5 --report "$report" || rc=$?
+  kill -TERM "$gw" 2>/dev/null; wait "$gw" 2>/dev/null
+  [ "$rc" -eq 0 ] && python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checksums"]; print("checksums verified %d, mismatched %d" % (c["verified"], c["mismatched"])); sys.exit(0 if c["verified"] > 0 and c["mismatched"] == 0 else 1)' "$report" || rc=1
+  rm -f "$report"
+  return "$rc"
+}
+export BIN
+run "gateway examples/gateway.yaml" "^checksums verified [1-9][0-9]*, mismatched 0" 90 \
+  bash -c "$(declare -f gateway_example); gateway_example"
 
 echo "examples: $passed passed, ${#failed[@]} failed${failed[*]:+ (${failed[*]})}"
 [ "${#failed[@]}" -eq 0 ]

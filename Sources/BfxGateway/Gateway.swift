@@ -14,10 +14,10 @@ import ServiceLifecycle
 /// let client = try BfxClient(configuration: .init(publicURL: "wss://api-pub.bitfinex.com/ws/2"))
 /// let rest = BfxRESTClient(configuration: .live)
 /// let gateway = try await Gateway.start(GatewayConfiguration(), upstream: client, rest: rest)
-/// // bots connect to gateway.wsURL (ws://127.0.0.1:8765/ws/2) and gateway.restURL
+/// // bots connect to gateway.wsURL (ws://127.0.0.1:8766/ws/2) and gateway.restURL
 /// ```
 ///
-/// Upstream connections, reconnects, checksum and sequence audits are the ``BfxClient``'s; the
+/// Upstream connections, reconnects, checksum and sequence audits are the `BfxClient`'s; the
 /// gateway adds one subscription per distinct channel, the published state that late joiners and
 /// healed clients get, and per-local-connection flags, sequence numbers and checksums.
 public final class Gateway: Sendable {
@@ -28,6 +28,7 @@ public final class Gateway: Sendable {
         /// The listener could not be bound.
         case bindFailed(String)
 
+        /// One line naming what failed.
         public var description: String {
             switch self {
             case .invalidConfiguration(let problems): "invalid gateway configuration: " + problems.joined(separator: "; ")
@@ -65,9 +66,11 @@ public final class Gateway: Sendable {
 
     /// Binds the listener and starts serving.
     /// - Parameters:
+    ///   - configuration: where to listen and what local clients may do.
     ///   - upstream: the client whose pool carries every upstream subscription.
     ///   - rest: the REST client whose per-endpoint budgets every local REST call shares.
     ///   - clock: drives heartbeats, linger, budgets and timestamps.
+    ///   - logger: client connects and disconnects, overflows, upstream failures (never secrets).
     public static func start(_ configuration: GatewayConfiguration, upstream: BfxClient, rest: BfxRESTClient,
                              clock: any BfxClock = SystemClock(),
                              logger: Logger = Logger(label: "bfxkit.gateway")) async throws -> Gateway {
@@ -111,7 +114,7 @@ public final class Gateway: Sendable {
                 await hub.heartbeatSweep()
             }
         }
-        logger.info("gateway listening", metadata: ["ws": "ws://\(host):\(port)/ws/2", "rest": "http://\(host):\(port)/v2"])
+        logger.notice("gateway listening", metadata: ["ws": "ws://\(host):\(port)/ws/2", "rest": "http://\(host):\(port)/v2"])
         return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy,
                        serviceGroup: group, runTask: runTask, sweepTask: sweepTask)
     }

@@ -10,16 +10,17 @@ public struct GatewayConfiguration: Sendable, Hashable {
         /// How long an answer is served from the cache.
         public var ttl: Duration
 
+        /// A rule caching answers under `path` for `ttl`.
         public init(path: String, ttl: Duration) {
             self.path = path
             self.ttl = ttl
         }
     }
 
-    /// Listen host; loopback only (``Gateway/StartError/nonLoopbackHost(_:)`` otherwise).
+    /// Listen host; loopback only (``Gateway/StartError/invalidConfiguration(_:)`` otherwise).
     public var host: String = "127.0.0.1"
     /// Listen port; 0 picks a free one (see ``Gateway/port``).
-    public var port: Int = 8765
+    public var port: Int = 8766
     /// Most local connections at once; one more is closed with 1013 (try again later).
     public var maxClients: Int = 256
     /// Most channels per local connection; nil means no limit.
@@ -30,7 +31,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// read must not hold memory or slow anyone else).
     public var sendBuffer: Int = 16_384
     /// Requests (subscribe, unsubscribe, conf, ping, …) a local client may send per second,
-    /// with a burst of twice that; beyond, each gets a rate-limit error event.
+    /// with a burst of 10 s worth; beyond, each gets a rate-limit error event (11010).
     public var requestsPerSecond: Int = 50
     /// How long an upstream subscription is kept after its last local subscriber left.
     public var linger: Duration = .seconds(10)
@@ -42,6 +43,8 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// Public REST cache rules (none by default).
     public var restCache: [CacheRule] = []
 
+    /// The defaults: loopback port 8766, 256 clients, no channel limit, 64 KiB frames,
+    /// 16,384 queued frames, 50 requests/s, 10 s linger, 15 s heartbeat, 2 s REST wait, no cache.
     public init() {}
 
     /// What is wrong with this configuration, or an empty list.

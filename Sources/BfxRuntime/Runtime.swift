@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BfxClient
+import BfxGateway
 import BfxNonce
 import BfxNoncePostgres
 import BfxProtocol
@@ -52,6 +53,8 @@ public actor Runtime {
     var loops: [Task<Void, Never>] = []
     var workTasks: [Task<Void, Never>] = []
     var server: ObservabilityServer?
+    /// The local Bitfinex-compatible endpoint (`gateway:`), when configured.
+    var gateway: Gateway?
     var history: [HistoryPoint] = []
     var lastSample: (time: Double, messages: Int, issued: UInt64)?
     var totalMessages = 0
@@ -101,6 +104,7 @@ public actor Runtime {
                     _ = try await subscribe(spec, group: connection.name)
                 }
             }
+            try await startGateway()
             if options.serveHTTP && config.metrics.enabled {
                 try await startServer()
             }
@@ -115,7 +119,10 @@ public actor Runtime {
         loops.append(Task { [weak self] in await self?.sampleLoop() })
         if let events = wsClient?.events {
             loops.append(Task { [weak self] in
-                for await event in events { await self?.handle(clientEvent: event) }
+                for await event in events {
+                    await self?.gateway?.observe(event)
+                    await self?.handle(clientEvent: event)
+                }
             })
         }
         startStartupActions()
@@ -173,6 +180,7 @@ public actor Runtime {
         for task in workTasks { task.cancel() }
         workTasks.removeAll()
         await stopUserData()
+        await stopGateway()
         if let client = wsClient {
             for id in channelOrder {
                 guard let entry = channels[id] else { continue }
@@ -317,44 +325,6 @@ public actor Runtime {
             restClients[key.name] = BfxRESTClient(configuration: restConfig, credentials: credentials, keyID: keyID,
                                                   nonceManager: manager, httpClient: options.httpClient, logger: restLogger)
         }
-    }
-
-    /// The per-endpoint token-bucket limits for `BfxRESTClient` from `rate_limits` (see
-    /// `RateLimitConfig.restRateLimits`: defaults, capped built-ins, then `rate_limits.endpoints`).
-    static func restRateLimits(_ config: RateLimitConfig) -> RESTRateLimits {
-        config.restRateLimits
-    }
-
-    /// `nonce` as the nonce manager's configuration (settings YAML does not cover keep the
-    /// library's defaults).
-    static func nonceConfiguration(_ nonce: NonceConfig) -> NonceManagerConfiguration {
-        let classes = nonce.classes.map { NoncePriorityClass(NoncePriority($0.name), maxQueued: $0.limit) }
-        return NonceManagerConfiguration(priorityClasses: classes, agingStep: nonce.aging.duration, historyCapacity: nonce.historySize)
-    }
-
-    /// `websocket.reconnect` as the client's policy (market data and user data alike).
-    var reconnectPolicy: ReconnectPolicy { Self.reconnectPolicy(config.websocket) }
-
-    /// `websocket.reconnect` as the client's policy.
-    static func reconnectPolicy(_ ws: WebSocketConfig) -> ReconnectPolicy {
-        ReconnectPolicy(
-            initialDelay: ws.reconnect.initialDelay.duration, multiplier: ws.reconnect.multiplier,
-            maxDelay: ws.reconnect.maxDelay.duration, jitter: ws.reconnect.jitter.policyJitter,
-            maxAttempts: ws.reconnect.maxAttempts == 0 ? nil : ws.reconnect.maxAttempts,
-            giveUpAfter: ws.reconnect.giveUpAfter.milliseconds == 0 ? nil : ws.reconnect.giveUpAfter.duration)
-    }
-
-    /// `websocket` and `rate_limits.ws_connect_*` as the WebSocket client's configuration (settings
-    /// YAML does not cover, e.g. buffer sizes, keep the library's defaults).
-    static func clientConfiguration(_ config: RuntimeConfig, urls: EndpointConfig.EndpointURLs) -> BfxClientConfiguration {
-        let ws = config.websocket
-        return BfxClientConfiguration(
-            publicURL: urls.wsPublic, authenticatedURL: urls.wsAuth,
-            maxSubscriptionsPerConnection: ws.maxSubscriptionsPerConnection,
-            publicRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectPublicPerMinute, window: .seconds(60)),
-            authenticatedRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
-            reconnect: reconnectPolicy(ws), heartbeatTimeout: ws.heartbeatTimeout.duration, pingInterval: ws.pingInterval.duration,
-            connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
     }
 
     private func startWebSocket() throws {

@@ -169,7 +169,7 @@ extension Runtime {
             books: books(depth: bookDepth ?? max(config.output.bookDepth, 5)), tickers: tickers(),
             trades: trades(limit: 30), candles: market.candles.values.compactMap(\.first).sorted { $0.key < $1.key },
             nonces: await nonceStats(), queues: await queues(), alerts: alerts(), integrity: integrity(), history: history,
-            userData: await userDataStreams(), accounts: await accounts())
+            userData: await userDataStreams(), accounts: await accounts(), gateway: await gatewaySnapshot())
     }
 
     /// The account state of every user-data stream (wallets, open orders), by key name.

@@ -152,6 +152,16 @@ actor FakeConsoleBackend: ConsoleBackend {
         [ConsoleQueue(key: "main", priority: "critical", depth: 0, limit: 100, oldestWaitMilliseconds: nil), ConsoleQueue(key: "main", priority: "normal", depth: 3, limit: 1000, oldestWaitMilliseconds: 12.5)]
     }
 
+    func gatewayClients() async throws -> [ConsoleGatewayClient] {
+        [ConsoleGatewayClient(id: 1, remote: "127.0.0.1:50000", channels: ["book:tBTCUSD:P0:F0:25", "trades:tBTCUSD"],
+                              framesOut: 1_200, dropped: 0, queued: 3, lagMilliseconds: 0.4, errors: 1)]
+    }
+
+    func kickGatewayClient(id: Int) async throws {
+        guard id == 1 else { throw ConsoleBackendError.rejected("no gateway client \(id)") }
+        actions.append("gateway kick \(id)")
+    }
+
     func alerts() async throws -> [ConsoleAlert] {
         [ConsoleAlert(name: "reconnect-storm", kind: "reconnects", state: "firing", value: "6", threshold: "5/60s", episodes: 1)]
     }

@@ -9,7 +9,7 @@ import Testing
         let required = [
             "help", "status", "connections", "channels", "subscribe", "unsubscribe", "ticker", "trades", "book", "candles",
             "wallets", "orders", "positions", "order", "call", "ws", "nonce", "queue", "alerts", "reconnect", "fault",
-            "watch", "dump", "log", "format", "quit", "config",
+            "watch", "dump", "log", "format", "quit", "config", "gateway",
         ]
         for name in required {
             #expect(registry.command(named: name) != nil, "missing \(name)")

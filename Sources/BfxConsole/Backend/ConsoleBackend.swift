@@ -79,6 +79,10 @@ public protocol ConsoleBackend: Sendable {
     /// Operator notices (alert action `console`, fired/resolved alerts, faults); the console
     /// prints them between commands. A new stream per call.
     func notices() async -> AsyncStream<String>
+    /// Local clients of the gateway (`gateway:` in the configuration); throws when there is none.
+    func gatewayClients() async throws -> [ConsoleGatewayClient]
+    /// Closes local gateway client `id`; throws when there is no gateway or no such client.
+    func kickGatewayClient(id: Int) async throws
     /// Graceful shutdown (on `quit` / Ctrl-D).
     func shutdown() async
 }

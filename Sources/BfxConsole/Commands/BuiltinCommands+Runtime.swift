@@ -2,7 +2,7 @@ import BfxProtocol
 
 extension BuiltinCommands {
     static var runtime: [ConsoleCommand] {
-        [status, connections, channels, subscribe, unsubscribe, reconnect, alerts, fault]
+        [status, connections, channels, subscribe, unsubscribe, reconnect, alerts, fault, gateway]
     }
 
     static let status = ConsoleCommand(
@@ -187,5 +187,34 @@ extension BuiltinCommands {
         }
         let result = try await context.call { try await context.backend.injectFault(words) }
         return .message(result)
+    }
+
+    static let gateway = ConsoleCommand(
+        name: "gateway",
+        category: "Runtime",
+        usage: ["gateway clients", "gateway kick ID"],
+        summary: "Local clients of the gateway (frames out, drops, queue, lag), or close one.",
+        details: """
+            Needs a `gateway:` section (bfxrun gateway / docs/gateway.md). `gateway clients` lists every \
+            local WebSocket client; `gateway kick ID` closes one with code 1000 (the program may reconnect).
+            """,
+        subcommands: ["clients", "kick"],
+        examples: ["gateway clients", "gateway kick 3"]
+    ) { context in
+        var reader = context.reader()
+        let action = try reader.required("clients|kick")
+        switch action {
+        case "clients":
+            try reader.finish()
+            return .records(try await context.call { try await context.backend.gatewayClients() })
+        case "kick":
+            let text = try reader.required("ID")
+            try reader.finish()
+            let id = try ArgumentReader.integer(text, name: "ID", in: 1...Int(Int32.max), command: context.command)
+            try await context.call { try await context.backend.kickGatewayClient(id: id) }
+            return .message("gateway client \(id) closed")
+        default:
+            throw context.command.usageError("unknown action '\(action)'; use clients or kick")
+        }
     }
 }

@@ -25,6 +25,7 @@ struct ConfigDecoder {
         config.startup = startup(m)
         config.output = output(m.mapping("output"))
         config.shutdown = shutdown(m.mapping("shutdown"))
+        config.gateway = gateway(m)
         m.finish()
         crossCheck(config, root: m)
         return config

@@ -29,6 +29,8 @@ public struct RuntimeConfig: Sendable, Hashable, Encodable {
     public var output = OutputConfig()
     /// Graceful shutdown bounds.
     public var shutdown = ShutdownConfig()
+    /// `gateway:` — serve a Bitfinex-compatible local endpoint; nil when the section is absent.
+    public var gateway: GatewayConfig?
 
     /// A config with every default.
     public init() {}
@@ -36,7 +38,7 @@ public struct RuntimeConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case version, endpoint, keys, connections, websocket, nonce
         case rateLimits = "rate_limits"
-        case alerts, logging, metrics, simulator, startup, output, shutdown
+        case alerts, logging, metrics, simulator, startup, output, shutdown, gateway
     }
 
     /// The key named `name`, if any.

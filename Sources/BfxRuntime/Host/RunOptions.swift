@@ -16,6 +16,10 @@ public struct RunOptions: Sendable {
     public var logLevel: LoggingConfig.Level?
     /// `metrics.listen` override.
     public var listen: String?
+    /// `gateway.listen` override (`bfxrun gateway --listen`).
+    public var gatewayListen: String?
+    /// Refuse a configuration without a `gateway:` section (`bfxrun gateway`).
+    public var requireGateway = false
     /// Called once the configuration is loaded, before the runtime starts: the program installs
     /// its log handler and metrics backend (the library never does) and returns the backend the
     /// runtime records its own series with and serves at `/metrics`. Nil (tests): no bootstrap.

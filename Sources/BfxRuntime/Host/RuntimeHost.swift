@@ -27,8 +27,17 @@ public enum RuntimeHost {
             var config = loaded.config
             if let format = run.logFormat { config.logging.format = format }
             if let level = run.logLevel { config.logging.level = level }
+            if let listen = run.gatewayListen { config.gateway?.listen = listen }
             return config
         }()
+        if run.requireGateway && config.gateway == nil {
+            LogSink.standardError.write("\(run.configPath): no `gateway:` section; add one (docs/gateway.md, examples/gateway.yaml)")
+            return RuntimeExitCode.configInvalid
+        }
+        if let listen = config.gateway?.listen, let problem = config.gateway?.configuration.problems.first {
+            LogSink.standardError.write("gateway.listen \(listen): \(problem)")
+            return RuntimeExitCode.configInvalid
+        }
         let metricsBackend = run.installBackends?(config)
         let logger: Logger = {
             var logger = Logger(label: "bfx.runtime")

@@ -32,6 +32,8 @@ public struct RuntimeSnapshot: Sendable, Codable {
     public var userData: [UserDataView]? = nil
     /// Account state (wallets, open orders) per user-data stream (nil in older dumps).
     public var accounts: [AccountView]? = nil
+    /// The gateway (`gateway:`): where it listens, its local clients and shared channels.
+    public var gateway: GatewayStatus? = nil
 }
 
 /// One sample of the dashboard's time series.
