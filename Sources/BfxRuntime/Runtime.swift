@@ -354,7 +354,8 @@ public actor Runtime {
             publicRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectPublicPerMinute, window: .seconds(60)),
             authenticatedRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
             reconnect: reconnectPolicy(ws), heartbeatTimeout: ws.heartbeatTimeout.duration, pingInterval: ws.pingInterval.duration,
-            connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
+            connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, checksumPolicy: ws.checksumPolicy.policy,
+            sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
     }
 
     private func startWebSocket() throws {
@@ -490,10 +491,7 @@ public actor Runtime {
         let clientSnapshot = await wsClient?.snapshot()
         let nonceSnapshot = await nonceManager?.snapshot(recentLimit: 0)
         if let clientSnapshot { clientCounters = clientSnapshot.integrity }
-        var inputs = AlertInputs()
-        inputs.reconnects = clientCounters.reconnects
-        inputs.checksumMismatches = clientCounters.checksumMismatches
-        inputs.sequenceGaps = clientCounters.sequenceGaps
+        var inputs = AlertInputs(client: clientCounters)
         inputs.messages = totalMessages
         inputs.heartbeatGapSeconds = clientSnapshot?.channels.compactMap { $0.lastMessageAge.map(Self.seconds) }.max() ?? 0
         var issued: UInt64 = 0
@@ -520,6 +518,7 @@ public actor Runtime {
         metrics.channels.record(channels.count)
         metrics.reconnects.record(inputs.reconnects)
         metrics.checksumMismatches.record(inputs.checksumMismatches)
+        metrics.checksumMismatchesObserved.record(inputs.checksumMismatchesObserved)
         metrics.sequenceGaps.record(inputs.sequenceGaps)
         metrics.nonceQueueDepth.record(depthTotal)
         metrics.nonceIssued.record(Double(issued))

@@ -32,6 +32,8 @@ actor SimulatorEngine {
     var faultCounts: [String: Int] = [:]
     var restCounts: [String: Int] = [:]
     var maintenance = false
+    /// The `funding_checksum` fault: funding-book `cs` values computed over mis-sorted sides.
+    var wrongFundingChecksums = false
     /// TCP refusal and subscribe rejections, read outside the actor (see SimulatorFaultGate).
     let faultGate = SimulatorFaultGate()
     var latency: Duration = .zero
