@@ -34,6 +34,11 @@ public struct BfxClientConfiguration: Sendable {
     public var connectTimeout: Duration
     /// Enable `OB_CHECKSUM` and verify every `cs` message.
     public var checksum: Bool
+    /// What a checksum mismatch does, per book kind: by default trading books resync at once and
+    /// funding books are observed (counted, reported, resynced at most once per 10 minutes)
+    /// because the server's funding checksums are unreliable (see ``ChecksumPolicy``, ADR 0023).
+    /// Only used when ``checksum`` is on.
+    public var checksumPolicy: ChecksumPolicy
     /// Enable `SEQ_ALL` and audit sequence numbers.
     public var sequenceNumbers: Bool
     /// Enable `TIMESTAMP` (ms timestamps appended to messages).
@@ -57,6 +62,7 @@ public struct BfxClientConfiguration: Sendable {
         pingInterval: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(10),
         checksum: Bool = true,
+        checksumPolicy: ChecksumPolicy = .standard,
         sequenceNumbers: Bool = true,
         timestamps: Bool = false,
         buffering: BufferingPolicy = BufferingPolicy(),
@@ -65,6 +71,7 @@ public struct BfxClientConfiguration: Sendable {
         subscribeRetry: ReconnectPolicy = BfxClientConfiguration.defaultSubscribeRetry,
         pipelineSubscribes: Bool = false
     ) {
+        self.checksumPolicy = checksumPolicy
         self.subscribeRetry = subscribeRetry
         self.pipelineSubscribes = pipelineSubscribes
         self.publicURL = publicURL
@@ -97,6 +104,7 @@ public struct BfxClientConfiguration: Sendable {
         if maxSubscriptionsPerConnection < 1 || maxSubscriptionsPerConnection > 30 {
             problems.append("maxSubscriptionsPerConnection must be in 1...30, got \(maxSubscriptionsPerConnection)")
         }
+        problems += checksumPolicy.validate()
         if heartbeatTimeout <= .zero { problems.append("heartbeatTimeout must be > 0") }
         if pingInterval <= .zero { problems.append("pingInterval must be > 0") }
         if connectTimeout <= .zero { problems.append("connectTimeout must be > 0") }

@@ -62,6 +62,15 @@ public enum ChannelSpec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the stream is for a funding currency (`fUSD`, …) rather than a trading pair: its
+    /// symbol starts with `f` (candles and status keys are never funding).
+    public var isFunding: Bool {
+        switch self {
+        case .ticker(let s), .trades(let s), .book(let s, _, _, _), .rawBook(let s, _): s.hasPrefix("f")
+        case .candles, .status: false
+        }
+    }
+
     /// Short human form, e.g. `book:tBTCUSD:P0:F0:25`.
     public var description: String {
         switch self {

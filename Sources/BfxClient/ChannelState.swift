@@ -36,9 +36,15 @@ final class ChannelState {
     var trades = TradeDeduplicator()
     var lastError: SubscriptionError?
 
-    init(core: SubscriptionCore, retryPolicy: ReconnectPolicy) {
+    /// Checksum mismatches counted and reported without a resync (``ChecksumPolicy/Mode/observe``).
+    var checksumMismatchesObserved = 0
+
+    init(core: SubscriptionCore, retryPolicy: ReconnectPolicy, checksumPolicy: ChecksumPolicy = .standard) {
         self.core = core
-        self.machine = SubscriptionStateMachine(retryPolicy: retryPolicy)
+        self.machine = SubscriptionStateMachine(
+            retryPolicy: retryPolicy, checksumMode: checksumPolicy.mode(for: core.spec),
+            observeResyncWindow: checksumPolicy.observeResyncWindow
+        )
     }
 
     /// Data flows.

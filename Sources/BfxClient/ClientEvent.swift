@@ -29,8 +29,11 @@ public enum ClientEvent: Sendable {
 public struct IntegrityEvent: Sendable, Hashable, CustomStringConvertible {
     /// What was detected.
     public enum Kind: Sendable, Hashable {
-        /// A book's checksum differs from the server's `cs`: the local book diverged. The channel
-        /// is resubscribed and rebuilt from a fresh snapshot.
+        /// A book's checksum differs from the server's `cs`: the local book diverged, or the
+        /// server's checksum is wrong (funding books, see ``ChecksumPolicy``). Under the book
+        /// kind's ``ChecksumPolicy/Mode`` the channel is resubscribed and rebuilt from a fresh
+        /// snapshot (``Recovery/resync``) or, in `observe` within its resync window, only
+        /// counted and reported (``Recovery/reportOnly(nextResyncAt:)``).
         case checksumMismatch(server: Int32, local: Int32)
         /// A sequence number was skipped (SEQ_ALL): a message was lost. The channel whose message
         /// revealed the gap is resubscribed; other books are guarded by their checksums.
@@ -44,8 +47,20 @@ public struct IntegrityEvent: Sendable, Hashable, CustomStringConvertible {
         case malformedFrame(reason: String)
     }
 
+    /// What the client did about an incident.
+    public enum Recovery: Sendable, Hashable {
+        /// The affected channel is resubscribed (`stale(.resync)`, then a fresh snapshot).
+        case resync
+        /// Counted and reported only; nothing was resubscribed. `nextResyncAt` is the client
+        /// clock's instant from which a checksum mismatch resyncs this book again (observe
+        /// window), `nil` when no automatic resync follows (a trade gap).
+        case reportOnly(nextResyncAt: Duration?)
+    }
+
     /// What was detected.
     public var kind: Kind
+    /// What was done about it.
+    public var recovery: Recovery
     /// The affected subscription, if the incident is attributable to one.
     public var subscription: SubscriptionID?
     /// The affected channel, if known.
@@ -53,9 +68,17 @@ public struct IntegrityEvent: Sendable, Hashable, CustomStringConvertible {
     /// The connection it happened on.
     public var connection: Int
 
-    /// Creates an event.
-    public init(kind: Kind, subscription: SubscriptionID?, channel: ChannelSpec?, connection: Int) {
+    /// Creates an event; `recovery` defaults to what the kind normally does (``Recovery/resync``,
+    /// except ``Kind/tradeGap(lastSeenID:firstRecoveredID:outage:)``, which is report-only).
+    public init(kind: Kind, subscription: SubscriptionID?, channel: ChannelSpec?, connection: Int, recovery: Recovery? = nil) {
         self.kind = kind
+        if let recovery {
+            self.recovery = recovery
+        } else if case .tradeGap = kind {
+            self.recovery = .reportOnly(nextResyncAt: nil)
+        } else {
+            self.recovery = .resync
+        }
         self.subscription = subscription
         self.channel = channel
         self.connection = connection
@@ -65,7 +88,11 @@ public struct IntegrityEvent: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let target = channel.map { "\($0)" } ?? "connection \(connection)"
         switch kind {
-        case .checksumMismatch(let server, let local): return "checksum mismatch on \(target): server \(server), local \(local); resubscribing"
+        case .checksumMismatch(let server, let local):
+            guard case .reportOnly = recovery else {
+                return "checksum mismatch on \(target): server \(server), local \(local); resubscribing"
+            }
+            return "checksum mismatch on \(target): server \(server), local \(local); observed (checksum policy), not resubscribing"
         case .sequenceGap(let expected, let received): return "sequence gap on connection \(connection): expected \(expected), got \(received) (\(target)); resubscribing"
         case .tradeGap(let last, let first, let outage): return "possible trade gap on \(target): last seen \(last), first recovered \(first) after \(outage) outage"
         case .channelStalled(let silent): return "\(target) silent for \(silent); resubscribing"

@@ -12,6 +12,7 @@ struct ClientMetrics: Sendable {
     let maintenance: Counter
     let messages: Counter
     let checksumMismatches: Counter
+    let checksumMismatchesObserved: Counter
     let checksumsVerified: Counter
     let sequenceGaps: Counter
     let tradeGaps: Counter
@@ -36,6 +37,7 @@ struct ClientMetrics: Sendable {
         maintenance = Counter(label: "bfx_ws_maintenance_total", dimensions: dims)
         messages = Counter(label: "bfx_ws_messages_total", dimensions: dims)
         checksumMismatches = Counter(label: "bfx_ws_checksum_mismatches_total", dimensions: dims)
+        checksumMismatchesObserved = Counter(label: "bfx_ws_checksum_mismatches_observed_total", dimensions: dims)
         checksumsVerified = Counter(label: "bfx_ws_checksums_verified_total", dimensions: dims)
         sequenceGaps = Counter(label: "bfx_ws_sequence_gaps_total", dimensions: dims)
         tradeGaps = Counter(label: "bfx_ws_trade_gaps_total", dimensions: dims)

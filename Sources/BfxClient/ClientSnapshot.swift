@@ -56,6 +56,9 @@ public struct ChannelStatus: Sendable, Hashable {
     public var checksumsVerified: Int
     /// Checksum mismatches detected.
     public var checksumMismatches: Int
+    /// Of those, how many were only counted and reported (``ChecksumPolicy/Mode/observe``
+    /// within its resync window) instead of resubscribing the book.
+    public var checksumMismatchesObserved: Int
     /// Sequence gaps attributed to this subscription.
     public var sequenceGaps: Int
     /// Integrity resyncs (resubscriptions of this channel alone).
@@ -74,8 +77,12 @@ public struct IntegrityCounters: Sendable, Hashable {
     public var stalls = 0
     /// Channels resubscribed after being silent.
     public var channelStalls = 0
-    /// Book `cs` frames whose value differed from the local book's CRC-32 (each one resubscribes that book).
+    /// Book `cs` frames whose value differed from the local book's CRC-32 (each one resubscribes
+    /// that book, except those counted in ``checksumMismatchesObserved``).
     public var checksumMismatches = 0
+    /// Checksum mismatches only counted and reported, not resynced (books whose
+    /// ``ChecksumPolicy/Mode`` is `observe`, within the resync window).
+    public var checksumMismatchesObserved = 0
     /// SEQ_ALL sequence numbers that skipped or went back (each one resubscribes the affected channel).
     public var sequenceGaps = 0
     /// Possible trade gaps reported after outages.

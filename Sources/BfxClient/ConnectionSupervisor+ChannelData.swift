@@ -107,21 +107,36 @@ extension ConnectionSupervisor {
         member.core.bookChanged(snapshot: false)
     }
 
-    /// A server checksum: verified against the local book; a mismatch resyncs the channel.
+    /// A server checksum: verified against the local book; what a mismatch does is the channel
+    /// machine's decision under the book kind's ``ChecksumPolicy`` (resync, or count and report).
     func bookChecksum(_ member: ChannelState, server: Int32) {
-        guard member.phase == .live else { return }
+        guard member.phase == .live, member.machine.verifiesChecksums else { return }
         guard let local = member.core.withBook({ $0?.checksum() }) else { return }
         if local == server {
+            member.machine.checksumMatched()
             member.checksumsVerified += 1
             member.core.recordVerifiedChecksum()
             return
         }
         member.checksumMismatches += 1
         environment.metrics.checksumMismatches.increment()
-        environment.count { $0.checksumMismatches += 1 }
-        report(.checksumMismatch(server: server, local: local), member: member)
-        resync(member)
-        channel?.flush()
+        switch member.machine.checksumMismatch(at: now) {
+        case .resync:
+            environment.count { $0.checksumMismatches += 1 }
+            report(.checksumMismatch(server: server, local: local), member: member)
+            resync(member)
+            channel?.flush()
+        case .reportOnly(let next, let shouldReport):
+            member.checksumMismatchesObserved += 1
+            environment.metrics.checksumMismatchesObserved.increment()
+            environment.count {
+                $0.checksumMismatches += 1
+                $0.checksumMismatchesObserved += 1
+            }
+            if shouldReport {
+                report(.checksumMismatch(server: server, local: local), member: member, recovery: .reportOnly(nextResyncAt: next))
+            }
+        }
     }
 
     /// The first snapshot arrived: data flows (live for users only while the connection is open).

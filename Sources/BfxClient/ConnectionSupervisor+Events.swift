@@ -214,8 +214,8 @@ extension ConnectionSupervisor {
     }
 
     /// Reports an integrity event to the channel, the client event stream and the log.
-    func report(_ kind: IntegrityEvent.Kind, member: ChannelState?) {
-        let event = IntegrityEvent(kind: kind, subscription: member?.id, channel: member?.spec, connection: id)
+    func report(_ kind: IntegrityEvent.Kind, member: ChannelState?, recovery: IntegrityEvent.Recovery? = nil) {
+        let event = IntegrityEvent(kind: kind, subscription: member?.id, channel: member?.spec, connection: id, recovery: recovery)
         logger.warning("integrity", metadata: ["event": "\(event)"])
         member?.core.emit(.integrity(event))
         environment.emit(.integrity(event))

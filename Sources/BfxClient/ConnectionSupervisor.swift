@@ -133,7 +133,7 @@ final class ConnectionSupervisor: @unchecked Sendable {
     /// Assigns a subscription to this connection; it is subscribed as soon as the connection is ready.
     func add(_ core: SubscriptionCore) {
         eventLoop.execute { [self] in
-            let member = ChannelState(core: core, retryPolicy: configuration.subscribeRetry)
+            let member = ChannelState(core: core, retryPolicy: configuration.subscribeRetry, checksumPolicy: configuration.checksumPolicy)
             member.staleSince = now
             members[core.id] = member
             memberOrder.append(core.id)
@@ -465,7 +465,8 @@ final class ConnectionSupervisor: @unchecked Sendable {
                 phase: Self.phaseName(m.phase), messages: m.messages,
                 lastMessageAge: m.messages > 0 ? now - m.lastActivity : nil,
                 subscribeRequests: m.subscribeRequests, checksumsVerified: m.checksumsVerified,
-                checksumMismatches: m.checksumMismatches, sequenceGaps: m.sequenceGaps, resyncs: m.resyncs,
+                checksumMismatches: m.checksumMismatches,
+                checksumMismatchesObserved: m.checksumMismatchesObserved, sequenceGaps: m.sequenceGaps, resyncs: m.resyncs,
                 bufferDepth: stats.depth, coalesced: stats.coalesced
             ))
         }

@@ -3,13 +3,13 @@ import BfxProtocol
 /// How the router builds and updates ``BfxProtocol/OrderBook`` values for a subscription.
 extension OrderBook {
     static func bridgeSnapshot(_ entries: [BookEntry], spec: ChannelSpec) throws -> OrderBook {
-        var book = OrderBook(precision: .aggregated, funding: spec.symbolOrKey.hasPrefix("f"), capacity: Self.capacity(spec))
+        var book = OrderBook(precision: .aggregated, funding: spec.isFunding, capacity: Self.capacity(spec))
         book.applySnapshot(entries)
         return book
     }
 
     static func bridgeRawSnapshot(_ entries: [RawBookEntry], spec: ChannelSpec) throws -> OrderBook {
-        var book = OrderBook(precision: .raw, funding: spec.symbolOrKey.hasPrefix("f"), capacity: Self.capacity(spec))
+        var book = OrderBook(precision: .raw, funding: spec.isFunding, capacity: Self.capacity(spec))
         book.applySnapshot(entries)
         return book
     }

@@ -58,6 +58,28 @@ struct SubscriptionStateMachine: Sendable {
         case replaceSocket
     }
 
+    /// What a book checksum mismatch leads to (see ``checksumMismatch(at:)``).
+    enum ChecksumMismatchAction: Equatable, Sendable {
+        /// Resubscribe the channel now (``resync(hasSocket:)``).
+        case resync
+        /// Count only; the next checksum resync is allowed from `nextResyncAt` (`nil`: never,
+        /// the channel does not act on checksums). `report` is `true` for the first such
+        /// mismatch since the last resync or matching checksum (one event per episode, not one
+        /// per `cs` frame: a funding book with wrong server checksums mismatches on every frame).
+        case reportOnly(nextResyncAt: Duration?, report: Bool)
+    }
+
+    /// How this channel reacts to checksum mismatches (its book kind's mode of the client's
+    /// ``ChecksumPolicy``).
+    let checksumMode: ChecksumPolicy.Mode
+    /// In `observe`, the shortest time between two checksum resyncs.
+    let observeResyncWindow: Duration
+    /// When the last checksum resync under `observe` was decided; survives reconnects so a
+    /// reconnect does not reopen the window.
+    private(set) var lastObservedResync: Duration?
+    /// A report-only mismatch was reported since the last resync or matching checksum.
+    private(set) var observedMismatchReported = false
+
     /// The current phase.
     private(set) var phase: Phase = .pending
     /// The server's channel id while subscribed on the current socket.
@@ -73,10 +95,13 @@ struct SubscriptionStateMachine: Sendable {
     /// Retryable errors answering the resync `unsubscribe`; reset by `unsubscribed` or a new socket.
     private(set) var unsubscribeRetry: SubscriptionRetryMachine
 
-    /// Creates a `pending` channel whose retries follow `retryPolicy`.
-    init(retryPolicy: ReconnectPolicy) {
+    /// Creates a `pending` channel whose retries follow `retryPolicy` and whose checksum
+    /// mismatches are handled in `checksumMode` (with `observeResyncWindow` for `observe`).
+    init(retryPolicy: ReconnectPolicy, checksumMode: ChecksumPolicy.Mode = .resync, observeResyncWindow: Duration = .seconds(600)) {
         subscribeRetry = SubscriptionRetryMachine(policy: retryPolicy)
         unsubscribeRetry = SubscriptionRetryMachine(policy: retryPolicy)
+        self.checksumMode = checksumMode
+        self.observeResyncWindow = observeResyncWindow
     }
 
     /// Data flows (books, trades and candles after their snapshot).
@@ -163,6 +188,36 @@ struct SubscriptionStateMachine: Sendable {
         }
         phase = .unsubscribing(thenResubscribe: true)
         return .sendUnsubscribe(chanId: chanId)
+    }
+
+    /// Whether `cs` frames of this channel are compared with the local book at all (not in
+    /// ``ChecksumPolicy/Mode/ignore``).
+    var verifiesChecksums: Bool { checksumMode != .ignore }
+
+    /// A `cs` frame at `now` differed from the local book. `resync`: every mismatch resyncs.
+    /// `observe`: the first mismatch resyncs, later ones within ``observeResyncWindow`` of that
+    /// resync are only reported, so a server whose checksums are wrong (funding books, reference
+    /// §4.4) costs at most one resubscribe per window instead of a loop. `ignore`: nothing.
+    mutating func checksumMismatch(at now: Duration) -> ChecksumMismatchAction {
+        switch checksumMode {
+        case .resync:
+            return .resync
+        case .ignore:
+            return .reportOnly(nextResyncAt: nil, report: false)
+        case .observe:
+            if let last = lastObservedResync, now - last < observeResyncWindow {
+                defer { observedMismatchReported = true }
+                return .reportOnly(nextResyncAt: last + observeResyncWindow, report: !observedMismatchReported)
+            }
+            lastObservedResync = now
+            observedMismatchReported = false
+            return .resync
+        }
+    }
+
+    /// A `cs` frame matched the local book: the next report-only mismatch is reported again.
+    mutating func checksumMatched() {
+        if observedMismatchReported { observedMismatchReported = false }
     }
 
     /// Whether a sequence gap revealed by this channel should resync it (not while an

@@ -6,11 +6,15 @@ import BfxProtocol
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// Runs nonce stress: many tasks (and processes) issuing signed REST calls on one key.
 public enum NonceStress {
-    /// Runs `tasks × calls` signed calls in this process and returns the counts.
-    public static func runWorker(_ options: NonceStressOptions, logger: Logger = Logger(label: "bfxkit.stress")) async throws -> NonceStressWorkerResult {
+    /// Runs `tasks × calls` signed calls in this process and returns the counts. `report` gets
+    /// every rate-limit wait as it starts and, every `options.progressInterval` seconds, a
+    /// progress line, so a run throttled by the server never goes silent.
+    public static func runWorker(_ options: NonceStressOptions, logger: Logger = Logger(label: "bfxkit.stress"),
+                                 report: @escaping @Sendable (NonceStressEvent) -> Void = { _ in }) async throws -> NonceStressWorkerResult {
         let store: any NonceStore
         switch options.store {
         case .memory: store = MemoryNonceStore()
@@ -26,9 +30,26 @@ public enum NonceStress {
         config.rateLimits = .unlimited
         config.readRetries = 0
         config.rateLimitRetries = 0
+        config.rateLimitBackoff = .milliseconds(Int64((max(0, options.rateLimitBackoff) * 1000).rounded()))
         let client = BfxRESTClient(configuration: config, credentials: BfxCredentials(apiKey: options.apiKey, secret: options.apiSecret),
-                                   keyID: "stress", nonceManager: manager, logger: logger)
+                                   keyID: "stress", nonceManager: manager, logger: logger,
+                                   onRateLimitWait: { report(.rateLimitWait($0)) })
         let start = ContinuousClock.now
+        let counts = CallCounts()
+        let progress = Task {
+            guard options.progressInterval > 0 else { return }
+            let interval = Duration.milliseconds(Int64((options.progressInterval * 1000).rounded()))
+            // Bounded by cancellation (the run ended) and by the worst-case run length.
+            for _ in 0..<10_000_000 {
+                do { try await Task.sleep(for: interval) } catch { return }
+                let rejected = await manager.snapshot().keys.first?.counters.nonceRejected ?? 0
+                report(.progress(NonceStressProgress(
+                    done: counts.done.load(ordering: .relaxed), failed: counts.failed.load(ordering: .relaxed),
+                    total: max(1, options.tasks) * max(0, options.calls), nonceRejections: Int(rejected),
+                    seconds: (ContinuousClock.now - start).secondsDouble
+                )))
+            }
+        }
         let (ok, failed, firstError) = await withTaskGroup(of: (Int, Int, String?).self) { group in
             for _ in 0..<max(1, options.tasks) {
                 group.addTask {
@@ -39,8 +60,11 @@ public enum NonceStress {
                         do {
                             _ = try await client.call(path: options.path)
                             ok += 1
+                            counts.done.add(1, ordering: .relaxed)
                         } catch {
                             failed += 1
+                            counts.done.add(1, ordering: .relaxed)
+                            counts.failed.add(1, ordering: .relaxed)
                             if first == nil { first = "\(error)" }
                         }
                     }
@@ -55,6 +79,7 @@ public enum NonceStress {
             }
             return total
         }
+        progress.cancel()
         let seconds = (ContinuousClock.now - start).secondsDouble
         let rejected = await manager.snapshot().keys.first?.counters.nonceRejected ?? 0
         await manager.shutdown()
@@ -67,12 +92,13 @@ public enum NonceStress {
     /// the stats again and reports the difference.
     public static func run(_ options: NonceStressOptions, executable: String,
                            workerArguments: @Sendable (NonceStressOptions) -> [String],
-                           logger: Logger = Logger(label: "bfxkit.stress")) async throws -> NonceStressReport {
+                           logger: Logger = Logger(label: "bfxkit.stress"),
+                           report: @escaping @Sendable (NonceStressEvent) -> Void = { _ in }) async throws -> NonceStressReport {
         let before = try await simulatorNonceStats(baseURL: options.url, apiKey: options.apiKey)
         let start = ContinuousClock.now
         var workers: [NonceStressWorkerResult] = []
         if options.processes <= 1 {
-            workers.append(try await runWorker(options, logger: logger))
+            workers.append(try await runWorker(options, logger: logger, report: report))
         } else {
             workers = try await spawnWorkers(options, executable: executable, arguments: workerArguments(options))
         }
@@ -147,3 +173,10 @@ public enum NonceStress {
     }
 }
 
+
+/// Calls finished and failed so far in one worker: bumped by every call task, read by the
+/// progress task (atomics, so no lock on the call path).
+private final class CallCounts: Sendable {
+    let done = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+}

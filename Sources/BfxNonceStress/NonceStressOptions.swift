@@ -24,6 +24,11 @@ public struct NonceStressOptions: Sendable, Codable {
     public var apiSecret: String
     /// Authenticated path each call hits.
     public var path: String
+    /// Seconds between progress lines (calls done, calls/s, rejections); 0 = none.
+    public var progressInterval: Double = 5
+    /// Seconds to wait after an `ERR_RATE_LIMIT`/429 answer (Bitfinex blocks the IP about 60 s;
+    /// shorter against a simulator with a tiny budget).
+    public var rateLimitBackoff: Double = 60
 
     /// A stress run against `url`: `processes` × `tasks` × `calls` signed calls on one key through `store`.
     public init(url: String, processes: Int = 1, tasks: Int = 64, calls: Int = 10, store: NonceStoreKind = .memory,

@@ -38,6 +38,7 @@ extension Runtime {
             publicRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectPublicPerMinute, window: .seconds(60)),
             authenticatedRateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
             reconnect: reconnectPolicy(ws), heartbeatTimeout: ws.heartbeatTimeout.duration, pingInterval: ws.pingInterval.duration,
-            connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
+            connectTimeout: ws.connectTimeout.duration, checksum: ws.checksum, checksumPolicy: ws.checksumPolicy.policy,
+            sequenceNumbers: ws.sequence, timestamps: ws.timestamp)
     }
 }

@@ -460,10 +460,7 @@ public actor Runtime {
         let clientSnapshot = await wsClient?.snapshot()
         let nonceSnapshot = await nonceManager?.snapshot(recentLimit: 0)
         if let clientSnapshot { clientCounters = clientSnapshot.integrity }
-        var inputs = AlertInputs()
-        inputs.reconnects = clientCounters.reconnects
-        inputs.checksumMismatches = clientCounters.checksumMismatches
-        inputs.sequenceGaps = clientCounters.sequenceGaps
+        var inputs = AlertInputs(client: clientCounters)
         inputs.messages = totalMessages
         inputs.heartbeatGapSeconds = clientSnapshot?.channels.compactMap { $0.lastMessageAge.map(Self.seconds) }.max() ?? 0
         var issued: UInt64 = 0
@@ -490,6 +487,7 @@ public actor Runtime {
         metrics.channels.record(channels.count)
         metrics.reconnects.record(inputs.reconnects)
         metrics.checksumMismatches.record(inputs.checksumMismatches)
+        metrics.checksumMismatchesObserved.record(inputs.checksumMismatchesObserved)
         metrics.sequenceGaps.record(inputs.sequenceGaps)
         metrics.nonceQueueDepth.record(depthTotal)
         metrics.nonceIssued.record(Double(issued))

@@ -55,6 +55,7 @@ extension Runtime {
                                connection: status?.connection, chanId: status?.chanId, state: status?.phase ?? entry.state,
                                messages: entry.messages, lastMessageAgeSeconds: status?.lastMessageAge.map(Self.seconds),
                                checksumsVerified: status?.checksumsVerified ?? 0, checksumMismatches: status?.checksumMismatches ?? 0,
+                               checksumMismatchesObserved: status?.checksumMismatchesObserved ?? 0,
                                sequenceGaps: status?.sequenceGaps ?? 0, resyncs: status?.resyncs ?? 0)
         }
     }
@@ -151,7 +152,8 @@ extension Runtime {
     public func integrity() -> [String: Int] {
         let c = clientCounters
         return ["reconnects": c.reconnects, "stalls": c.stalls, "channelStalls": c.channelStalls,
-                "checksumMismatches": c.checksumMismatches, "sequenceGaps": c.sequenceGaps, "tradeGaps": c.tradeGaps,
+                "checksumMismatches": c.checksumMismatches, "checksumMismatchesObserved": c.checksumMismatchesObserved,
+                "sequenceGaps": c.sequenceGaps, "tradeGaps": c.tradeGaps,
                 "malformedFrames": c.malformedFrames, "resubscriptions": c.resubscriptions,
                 "duplicateTradesDropped": c.duplicateTradesDropped, "serverRestarts": c.serverRestarts,
                 "maintenanceStarts": c.maintenanceStarts, "giveUps": c.giveUps,

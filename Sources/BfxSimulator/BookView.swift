@@ -180,6 +180,14 @@ struct BookView: Sendable {
         return Int32(bitPattern: crc)
     }
 
+    /// The `cs` value the live server sends for funding books according to the reference (§4.4,
+    /// "invalid book sorting on the backend"): the published rows with each side reversed
+    /// (worst first). Used by the `funding_checksum` fault; equals ``checksum`` only when no
+    /// side has more than one row.
+    var misSortedChecksum: Int32 {
+        BookView.checksum(bidParts.reversed(), askParts.reversed())
+    }
+
     /// The `cs` value of rows computed from scratch (same result as the cached path).
     static func computeChecksum(_ bids: [(SimBook.RowID, SimBook.Row)], _ asks: [(SimBook.RowID, SimBook.Row)]) -> Int32 {
         checksum(checksumParts(bids, old: [], oldParts: []), checksumParts(asks, old: [], oldParts: []))

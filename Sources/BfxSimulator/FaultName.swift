@@ -18,6 +18,8 @@ public enum FaultName: String, CaseIterable, Sendable, Codable {
     case maintenance
     /// The next `cs` frame carries a wrong checksum.
     case checksum
+    /// Funding-book `cs` values are wrong from now on, as on live Bitfinex (until `clear`).
+    case fundingChecksum = "funding_checksum"
     /// The next sequence number is skipped (SEQ_ALL).
     case sequenceGap = "sequence_gap"
     /// One malformed (non-JSON) frame.
@@ -45,6 +47,7 @@ public enum FaultName: String, CaseIterable, Sendable, Codable {
     /// the console accepts short forms).
     package static let aliases: [String: FaultName] = [
         "dropAll": .drop, "dropConnection": .dropConnection, "corruptChecksum": .checksum,
+        "wrongFundingChecksums": .fundingChecksum,
         "skipSequence": .sequenceGap, "seq": .sequenceGap, "malformedFrame": .malformed,
         "slowReader": .slowConsumer, "slow": .slowConsumer, "rejectNonce": .nonce, "restErrors": .restError,
         "restRateLimit": .rateLimit, "refuseConnections": .refuseConnections, "rejectSubscribe": .rejectSubscribe,
@@ -120,6 +123,7 @@ extension SimulatorFault {
         case .restart: self = .restart
         case .maintenance: self = .maintenance(duration: try duration(default: 5))
         case .checksum: self = .corruptNextChecksum(connection: connection)
+        case .fundingChecksum: self = .wrongFundingChecksums
         case .sequenceGap: self = .skipSequence(connection: connection)
         case .malformed: self = .malformedFrame(connection: connection)
         case .latency: self = .latency(try duration(default: 0.1))
@@ -188,6 +192,7 @@ extension SimulatorFault {
         case .restart: .restart
         case .maintenance: .maintenance
         case .corruptNextChecksum: .checksum
+        case .wrongFundingChecksums: .fundingChecksum
         case .skipSequence: .sequenceGap
         case .malformedFrame: .malformed
         case .latency: .latency

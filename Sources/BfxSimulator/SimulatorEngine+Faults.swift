@@ -22,6 +22,8 @@ extension SimulatorEngine {
             return duration
         case .corruptNextChecksum(let id):
             for sid in targets(id) { sessions[sid]?.corruptNextChecksum = true }
+        case .wrongFundingChecksums:
+            wrongFundingChecksums = true
         case .skipSequence(let id):
             for sid in targets(id) { sessions[sid]?.skipNextSequence = true }
         case .malformedFrame(let id):
@@ -50,6 +52,7 @@ extension SimulatorEngine {
             }
             for id in sessions.keys { sessions[id]?.corruptNextChecksum = false; sessions[id]?.skipNextSequence = false }
             latency = .zero
+            wrongFundingChecksums = false
             injectedLatency.setLatency(.zero)
             faultGate.clear()
             restErrorBudget = 0

@@ -56,7 +56,8 @@ extension SimulatorEngine {
                 continue
             }
             bookViews[key] = view
-            let checksum = view.checksum
+            // `funding_checksum` fault: the server's wrong funding checksums (reference §4.4).
+            let checksum = wrongFundingChecksums && market.book.isFunding ? view.misSortedChecksum : view.checksum
             guard let subs = subscribers[key] else { continue }
             // Rows rendered once per DEC_S variant, as bytes: `rows` holds every row's JSON back
             // to back, `ends[i]` is where row i ends (the bulk form joins them with commas).

@@ -33,6 +33,8 @@ actor SimulatorEngine {
     var restCounts: [String: Int] = [:]
     var subscribeCounts: [ChannelKey: Int] = [:]
     var maintenance = false
+    /// The `funding_checksum` fault: funding-book `cs` values computed over mis-sorted sides.
+    var wrongFundingChecksums = false
     /// TCP refusal and subscribe rejections, read outside the actor (see SimulatorFaultGate).
     let faultGate = SimulatorFaultGate()
     var latency: Duration = .zero

@@ -15,6 +15,13 @@ public enum SimulatorFault: Sendable, Equatable {
     case maintenance(duration: Duration)
     /// The next `cs` message sent on the connection(s) carries a wrong checksum.
     case corruptNextChecksum(connection: Int?)
+    /// From now on (until `.clear`), every funding-book (`f…`) `cs` is computed the way the live
+    /// server's unreliable funding checksums behave: over the published top-25 rows with each
+    /// side in the wrong order (worst first) — the "invalid book sorting on the backend" for
+    /// which bitfinex-api-node skips funding checksums (protocol reference §4.4). Book data stays
+    /// correct, trading books are unaffected; a book with at most one row per side still gets
+    /// the right value.
+    case wrongFundingChecksums
     /// The next public sequence number on the connection(s) skips one value (requires SEQ_ALL).
     case skipSequence(connection: Int?)
     /// Send one malformed (non-JSON) text frame.

@@ -117,6 +117,11 @@ struct StressArguments: ParsableArguments {
     var apiKey: String = "stress-key"
     @Option(name: .customLong("api-secret"), help: "Its secret (or env BFX_STRESS_API_SECRET).")
     var apiSecret: String?
+    @Option(help: "Seconds between progress lines on stderr (calls done, calls/s, rejections); 0 = none.")
+    var progress: Double = 5
+    @Option(name: .customLong("rate-limit-backoff"),
+            help: "Seconds to wait after a 429 / ERR_RATE_LIMIT answer (Bitfinex blocks the IP about 60 s). Every wait is printed on stderr.")
+    var rateLimitBackoff: Double = 60
 
     func validate() throws {
         guard (1...64).contains(processes) else { throw ValidationError("--processes must be 1...64") }
@@ -124,6 +129,8 @@ struct StressArguments: ParsableArguments {
         guard (0...1_000_000).contains(calls) else { throw ValidationError("--calls must be 0...1000000") }
         if store == .file && storePath == nil { throw ValidationError("--store-path DIR is required with --store file") }
         if store == .postgres && postgresURL == nil { throw ValidationError("--postgres-url URL is required with --store postgres") }
+        guard progress >= 0, progress <= 3600 else { throw ValidationError("--progress must be 0...3600 seconds (0 = no progress lines)") }
+        guard rateLimitBackoff >= 0, rateLimitBackoff <= 3600 else { throw ValidationError("--rate-limit-backoff must be 0...3600 seconds") }
     }
 
     var secret: String {
@@ -131,8 +138,16 @@ struct StressArguments: ParsableArguments {
     }
 
     func options(url: String) -> NonceStressOptions {
-        NonceStressOptions(url: url, processes: processes, tasks: tasks, calls: calls, store: store, storePath: storePath,
-                           postgresURL: postgresURL, apiKey: apiKey, apiSecret: secret)
+        var options = NonceStressOptions(url: url, processes: processes, tasks: tasks, calls: calls, store: store, storePath: storePath,
+                                         postgresURL: postgresURL, apiKey: apiKey, apiSecret: secret)
+        options.progressInterval = progress
+        options.rateLimitBackoff = rateLimitBackoff
+        return options
+    }
+
+    /// Prints one stress event as a line on stderr (stdout stays the report; `prefix` names a worker).
+    static func printEvent(_ event: NonceStressEvent, prefix: String = "") {
+        FileHandle.standardError.write(Data("\(prefix)\(event)\n".utf8))
     }
 }
 
@@ -167,11 +182,12 @@ struct NonceStressCommand: AsyncParsableCommand {
         do {
             report = try await NonceStress.run(args.options(url: url), executable: executable) { o in
                 var a = ["nonce", "stress-worker", "--url", o.url, "--tasks", "\(o.tasks)", "--calls", "\(o.calls)",
-                         "--store", o.store.rawValue, "--api-key", o.apiKey]
+                         "--store", o.store.rawValue, "--api-key", o.apiKey, "--progress", "\(o.progressInterval)",
+                         "--rate-limit-backoff", "\(o.rateLimitBackoff)"]
                 if let p = o.storePath { a += ["--store-path", p] }
                 if let p = o.postgresURL { a += ["--postgres-url", p] }
                 return a
-            }
+            } report: { StressArguments.printEvent($0) }
         } catch {
             await simulator?.shutdown()
             throw error
@@ -222,7 +238,10 @@ struct NonceStressWorkerCommand: AsyncParsableCommand {
         options.processes = 1
         var logger = Logger(label: "bfxkit.stress")
         logger.logLevel = .error  // the parent reports the totals; per-call warnings would flood stderr
-        let result = try await NonceStress.runWorker(options, logger: logger)
+        // Progress and rate-limit waits go to stderr, which the parent shares: the user sees them
+        // live; stdout carries only the result line the parent parses.
+        let prefix = "worker \(getpid()): "
+        let result = try await NonceStress.runWorker(options, logger: logger) { StressArguments.printEvent($0, prefix: prefix) }
         let data = try JSONEncoder().encode(result)
         print(String(decoding: data, as: UTF8.self))
     }

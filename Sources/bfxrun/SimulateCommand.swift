@@ -34,6 +34,12 @@ struct SimulateCommand: AsyncParsableCommand {
     var scenario: String?
     @Option(help: "Stop after this many seconds.")
     var duration: Double?
+    @Option(name: .customLong("rest-public-per-minute"),
+            help: "REST budget of each public endpoint, requests per minute (beyond it: 429 ERR_RATE_LIMIT).")
+    var restPublicPerMinute: Int = SimulatorConfiguration().restPublicLimit.requests
+    @Option(name: .customLong("rest-auth-per-minute"),
+            help: "REST budget of each authenticated endpoint, requests per minute (beyond it: 429 ERR_RATE_LIMIT).")
+    var restAuthPerMinute: Int = SimulatorConfiguration().restAuthLimit.requests
     @Flag(name: .customLong("allow-non-loopback"), help: "Allow binding a non-loopback address (the simulator accepts any order; never expose it).")
     var allowNonLoopback = false
 
@@ -45,6 +51,10 @@ struct SimulateCommand: AsyncParsableCommand {
         guard rate > 0 else { throw ValidationError("--rate must be > 0") }
         guard heartbeat > 0 else { throw ValidationError("--heartbeat must be > 0 seconds") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be > 0 seconds") }
+        for (name, value) in [("--rest-public-per-minute", restPublicPerMinute), ("--rest-auth-per-minute", restAuthPerMinute)]
+        where !(1...1_000_000_000).contains(value) {
+            throw ValidationError("\(name) must be 1...1000000000 requests per minute, got \(value)")
+        }
     }
 
     func run() async throws {
@@ -56,6 +66,8 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.ratePerSecond = rate
         configuration.tickMode = unthrottled ? .unthrottled : .automatic
         configuration.heartbeatInterval = .milliseconds(Int64(heartbeat * 1000))
+        configuration.restPublicLimit = .init(requests: restPublicPerMinute, window: .seconds(60))
+        configuration.restAuthLimit = .init(requests: restAuthPerMinute, window: .seconds(60))
         if let keys { configuration.apiKeys = try Self.loadKeys(path: keys) }
         let loadedScenario = try scenario.map { path in
             do { return try SimulatorScenario(json: try String(contentsOfFile: path, encoding: .utf8)) } catch {

@@ -16,13 +16,14 @@ import BfxTestSupport
         let events: AsyncStream<ClientEvent>
         let clock: ManualClock
 
-        init(checksum: Bool = true, sequenceNumbers: Bool = true) throws {
+        init(checksum: Bool = true, sequenceNumbers: Bool = true, checksumPolicy: ChecksumPolicy = .standard) throws {
             let channel = EmbeddedChannel()
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
             let clock = ManualClock()
             var configuration = BfxClientConfiguration(publicURL: "ws://127.0.0.1:1/ws/2")
             configuration.checksum = checksum
             configuration.sequenceNumbers = sequenceNumbers
+            configuration.checksumPolicy = checksumPolicy
             let (stream, continuation) = AsyncStream.makeStream(of: ClientEvent.self)
             let (supervisor, environment) = try ConnectionSupervisor.forTesting(
                 configuration: configuration, clock: clock, eventLoop: channel.embeddedEventLoop, timerMode: .manual, events: continuation

@@ -261,4 +261,63 @@ import Testing
         subscribing.subscribeSent()
         #expect(subscribing.stallVerdict(now: timeout, lastActivity: .zero, timeout: timeout) == .replaceSocket)
     }
+
+    // MARK: checksum policy
+
+    @Test func resyncModeResyncsOnEveryChecksumMismatch() {
+        var machine = SubscriptionStateMachine(retryPolicy: Self.policy, checksumMode: .resync)
+        #expect(machine.verifiesChecksums)
+        for second in 0..<5 {
+            #expect(machine.checksumMismatch(at: .seconds(second)) == .resync)
+        }
+    }
+
+    @Test func observeModeResyncsAtMostOncePerWindow() {
+        let window = Duration.seconds(600)
+        var machine = SubscriptionStateMachine(retryPolicy: Self.policy, checksumMode: .observe, observeResyncWindow: window)
+        #expect(machine.verifiesChecksums)
+        // The first mismatch resyncs (a real divergence is repaired at once) ...
+        #expect(machine.checksumMismatch(at: .seconds(10)) == .resync)
+        // ... the next one is reported once, then only counted, for the rest of the window.
+        #expect(machine.checksumMismatch(at: .seconds(11)) == .reportOnly(nextResyncAt: .seconds(610), report: true))
+        var resyncs = 1
+        for tenth in 0..<5_000 {  // 500 s of mismatches every 100 ms: a loop would resync 5,000 times
+            if machine.checksumMismatch(at: .seconds(11) + .milliseconds(100 * tenth)) == .resync { resyncs += 1 }
+        }
+        #expect(resyncs == 1)
+        #expect(machine.checksumMismatch(at: .seconds(609)) == .reportOnly(nextResyncAt: .seconds(610), report: false))
+        // A matching checksum ends the episode: the next mismatch is reported again.
+        machine.checksumMatched()
+        #expect(machine.checksumMismatch(at: .seconds(609)) == .reportOnly(nextResyncAt: .seconds(610), report: true))
+        // The window has passed: one more resync, then quiet again.
+        #expect(machine.checksumMismatch(at: .seconds(610)) == .resync)
+        #expect(machine.checksumMismatch(at: .seconds(611)) == .reportOnly(nextResyncAt: .seconds(1210), report: true))
+    }
+
+    @Test func observeWindowSurvivesAReconnect() {
+        var machine = SubscriptionStateMachine(retryPolicy: Self.policy, checksumMode: .observe, observeResyncWindow: .seconds(60))
+        #expect(machine.checksumMismatch(at: .seconds(1)) == .resync)
+        _ = machine.socketClosed()
+        machine.subscribeSent()
+        _ = machine.subscribed(chanId: 11, expectsSnapshot: true)
+        machine.snapshotReceived()
+        #expect(machine.checksumMismatch(at: .seconds(30)) == .reportOnly(nextResyncAt: .seconds(61), report: true))
+    }
+
+    @Test func ignoreModeDoesNotVerify() {
+        var machine = SubscriptionStateMachine(retryPolicy: Self.policy, checksumMode: .ignore)
+        #expect(!machine.verifiesChecksums)
+        #expect(machine.checksumMismatch(at: .zero) == .reportOnly(nextResyncAt: nil, report: false))
+    }
+
+    @Test func policyPicksTheModeByBookKind() {
+        let policy = ChecksumPolicy.standard
+        #expect(policy.mode(for: .book("tBTCUSD")) == .resync)
+        #expect(policy.mode(for: .rawBook("tBTCUSD")) == .resync)
+        #expect(policy.mode(for: .book("fUSD", precision: .p4)) == .observe)
+        #expect(policy.mode(for: .rawBook("fBTC")) == .observe)
+        #expect(policy.observeResyncWindow == .seconds(600))
+        #expect(ChecksumPolicy(observeResyncWindow: .zero).validate().count == 1)
+        #expect(BfxClientConfiguration().checksumPolicy == .standard)
+    }
 }

@@ -82,6 +82,7 @@ import Testing
         let kinds: [(AlertRuleConfig.Kind, (inout AlertInputs) -> Void)] = [
             (.heartbeatGap, { $0.heartbeatGapSeconds = 31 }),
             (.checksumMismatch, { $0.checksumMismatches = 1 }),
+            (.checksumMismatchObserved, { $0.checksumMismatchesObserved = 1 }),
             (.sequenceGap, { $0.sequenceGaps = 1 }),
             (.nonceErrors, { $0.nonceErrors = 1 }),
             (.queueWait, { $0.queueWaitSeconds = 3 }),

@@ -56,6 +56,27 @@ import BfxTestSupport
         #expect(seen == [true, false, false, false, true])
     }
 
+    @Test func anObservedMismatchIsFalseUntilACountRiseAfterTheNextBookEvent() {
+        // Checksum policy `observe` inside its window: no resync, no snapshot follows. The next
+        // book event re-bases the count (it may include checksums verified before the
+        // mismatch); only a rise after it proves the server agrees again.
+        let observed = SubscriptionEvent.integrity(IntegrityEvent(
+            kind: .checksumMismatch(server: 1, local: 2), subscription: nil, channel: Self.spec, connection: 0,
+            recovery: .reportOnly(nextResyncAt: .seconds(600))
+        ))
+        let seen = Self.observe([
+            Self.book(verified: 5, snapshot: true),
+            observed,
+            Self.book(verified: 6),
+            Self.book(verified: 6),
+            Self.book(verified: 7),
+            observed,
+            observed,
+            Self.book(verified: 7),
+        ])
+        #expect(seen == [true, false, false, false, true, false, false, false])
+    }
+
     @Test func withChecksumsOffItStaysNilEvenAcrossAResync() {
         let seen = Self.observe([
             Self.book(verified: 0, snapshot: true),

@@ -31,6 +31,8 @@ import Testing
         #expect(built.maxMessageSize == library.maxMessageSize)
         #expect(built.reconnect == library.reconnect)
         #expect(built.reconnect == ReconnectPolicy.standard)
+        #expect(built.checksumPolicy == library.checksumPolicy)
+        #expect(built.checksumPolicy == ChecksumPolicy.standard)
     }
 
     @Test func nonceDefaultsAreTheLibrarys() throws {

@@ -90,4 +90,55 @@ struct BookChecksumTests {
             await ws.close()
         }
     }
+
+    @Test func fundingChecksumFaultMakesEveryFundingChecksumWrongUntilCleared() async throws {
+        try await withSimulator { sim in
+            let ws = try await TestWS.open(sim)
+            ws.send(#"{"event":"conf","flags":131072}"#)
+            try await ws.expect("conf") { $0["event"]?.string == "conf" }
+            let funding = try await ws.subscribe(#"{"event":"subscribe","channel":"book","symbol":"fUSD","prec":"P0"}"#)
+            let trading = try await ws.subscribe(#"{"event":"subscribe","channel":"book","symbol":"tBTCUSD","prec":"P0"}"#)
+            try await ws.expect("snapshot") { $0[0]?.int == trading }
+            await sim.inject(.wrongFundingChecksums)
+            await sim.step(200)
+            ws.send(#"{"event":"ping","cid":5}"#)
+            try await ws.expect("fence") { $0["cid"]?.int == 5 }
+            let marked = ws.all.count
+            await sim.inject(.clear)
+            await sim.step(200)
+            ws.send(#"{"event":"ping","cid":6}"#)
+            try await ws.expect("fence") { $0["cid"]?.int == 6 }
+
+            var decoder = FrameDecoder()
+            var books: [Int64: OrderBook] = [:]
+            // [chanId: (matches, mismatches)] while the fault was active / after `clear`.
+            var during: [Int64: (Int, Int)] = [:]
+            var after: [Int64: (Int, Int)] = [:]
+            for (index, text) in ws.all.enumerated() {
+                let frame = try decoder.decode(text)
+                if case .event(.subscribed(let sub)) = frame, let kind = ChannelKind(subscribed: sub) {
+                    books[sub.chanId] = OrderBook(kind: kind)
+                    continue
+                }
+                guard let chan = frame.chanId, books[chan] != nil else { continue }
+                if case .checksum(_, let value, _) = frame {
+                    let matched = books[chan]?.checksum() == value
+                    var tally = (index < marked ? during[chan] : after[chan]) ?? (0, 0)
+                    if matched { tally.0 += 1 } else { tally.1 += 1 }
+                    if index < marked { during[chan] = tally } else { after[chan] = tally }
+                } else {
+                    books[chan]?.apply(frame: frame)
+                }
+            }
+            let f = Int64(funding), t = Int64(trading)
+            #expect((during[f]?.1 ?? 0) > 20, "funding cs during the fault: \(String(describing: during[f]))")
+            #expect(during[f]?.0 ?? 0 <= 1, "a funding cs matched during the fault")  // only a 1-row side could
+            #expect((during[t]?.0 ?? 0) > 20 && during[t]?.1 == 0, "trading cs during the fault: \(String(describing: during[t]))")
+            #expect((after[f]?.0 ?? 0) > 20 && after[f]?.1 == 0, "funding cs after clear: \(String(describing: after[f]))")
+            // The book data itself was right throughout.
+            #expect(await sim.book(symbol: "fUSD", prec: "P0", len: 25)?.checksum == books[f]?.checksum())
+            #expect(await sim.stats().faultsInjected["funding_checksum"] == 1)
+            await ws.close()
+        }
+    }
 }

@@ -77,6 +77,9 @@ struct UnitTests {
         #expect(try SimulatorFault.parse(words: ["stall", "2.5"]) == .stall(connection: nil, duration: .milliseconds(2500)))
         #expect(try SimulatorFault.parse(words: ["latency", "200"]) == .latency(.milliseconds(200)))
         #expect(try SimulatorFault.parse(words: ["nonce", "3"]) == .rejectNextNonce(apiKey: nil, count: 3))
+        #expect(try SimulatorFault.parse(words: ["funding_checksum"]) == .wrongFundingChecksums)
+        #expect(try SimulatorFault.parse(words: ["funding-checksum"]).summary == "funding_checksum")
+        #expect(try SimulatorFault(json: try #require(JSONValue.parse(#"{"fault":"wrongFundingChecksums"}"#).object)) == .wrongFundingChecksums)
         #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault.parse(words: ["explode"]) }
         #expect(throws: SimulatorFaultParseError.self) { try SimulatorFault.parse(words: ["stall", "-1"]) }
     }

@@ -39,16 +39,20 @@ public final class BfxRESTClient: Sendable {
     ///   - httpClient: defaults to `HTTPClient.shared`.
     ///   - clock: for rate limits and backoff (default: the manager's clock).
     ///   - logger: request failures, retries and rate-limit waits (never secrets).
+    ///   - onRateLimitWait: called (on the calling task, before it sleeps) for every wait imposed
+    ///     by rate limiting — an endpoint's budget or a server `ERR_RATE_LIMIT`/429 block — with the
+    ///     endpoint and how long; keep it short (it runs on the request path).
     public init(configuration: BfxRESTConfiguration = .live, credentials: BfxCredentials? = nil, keyID: String? = nil,
                 nonceManager: NonceManager = NonceManager(), httpClient: HTTPClient = .shared,
-                clock: (any BfxClock)? = nil, logger: Logger = Logger(label: "bfxkit.rest")) {
+                clock: (any BfxClock)? = nil, logger: Logger = Logger(label: "bfxkit.rest"),
+                onRateLimitWait: (@Sendable (RESTRateLimitWait) -> Void)? = nil) {
         self.configuration = configuration
         self.credentials = credentials
         self.keyID = keyID ?? credentials.map { KeyFingerprint.of(apiKey: $0.apiKey) } ?? "anonymous"
         self.nonceManager = nonceManager
         self.http = httpClient
         self.clock = clock ?? nonceManager.clock
-        self.limiter = RESTRateLimiter(limits: configuration.rateLimits, clock: clock ?? nonceManager.clock)
+        self.limiter = RESTRateLimiter(limits: configuration.rateLimits, clock: clock ?? nonceManager.clock, observer: onRateLimitWait)
         self.logger = logger
     }
 
@@ -309,8 +313,12 @@ public final class BfxRESTClient: Sendable {
     private func shouldRetry(_ error: BfxRESTError, attempt: Int, isRead: Bool, path: String) async throws -> Bool {
         failures.increment()
         switch error.signedCallFailure {
-        case .rateLimited(let retryAfter):
-            let wait = retryAfter ?? configuration.rateLimitBackoff
+        case .rateLimited:
+            // Only an HTTP `Retry-After` overrides the configured backoff: an `ERR_RATE_LIMIT` body
+            // carries no duration (its classification's 60 s is Bitfinex's documented default,
+            // which `rateLimitBackoff` already is unless the user chose another).
+            let headerRetryAfter: Duration? = if case .rateLimited(_, _, let after) = error { after } else { nil }
+            let wait = headerRetryAfter ?? configuration.rateLimitBackoff
             limiter.block(for: wait)
             logger.warning("rate limited; backing off", metadata: ["path": "\(path)", "backoff": "\(wait)"])
             guard attempt <= configuration.rateLimitRetries else { return false }

@@ -19,10 +19,12 @@ final class RESTRateLimiter: Sendable {
     /// Touched by every request task concurrently; short non-suspending critical sections.
     private let state = Mutex(State())
     private let waits = Counter(label: "bfx_rest_rate_limit_waits_total")
+    private let observer: (@Sendable (RESTRateLimitWait) -> Void)?
 
-    init(limits: RESTRateLimits, clock: any BfxClock) {
+    init(limits: RESTRateLimits, clock: any BfxClock, observer: (@Sendable (RESTRateLimitWait) -> Void)? = nil) {
         self.limits = limits
         self.clock = clock
+        self.observer = observer
     }
 
     /// Waits until `endpoint` has a token (and any global block has passed), then takes it.
@@ -30,17 +32,21 @@ final class RESTRateLimiter: Sendable {
         let perMinute = Double(limits.perMinute(endpoint: endpoint, authenticated: authenticated))
         for _ in 0..<10_000 {
             let now = clock.monotonicNanos()
-            let waitUntil: UInt64? = state.withLock { s in
-                if s.blockedUntilNanos > now { return s.blockedUntilNanos }
+            let decision: (until: UInt64, blocked: Bool)? = state.withLock { s in
+                if s.blockedUntilNanos > now { return (s.blockedUntilNanos, true) }
                 let key = (authenticated ? "a:" : "p:") + endpoint
                 var bucket = s.buckets[key] ?? TokenBucket(perMinute: perMinute, nowNanos: now)
                 defer { s.buckets[key] = bucket }
                 guard let wait = bucket.take(nowNanos: now) else { return nil }
                 s.waitCounts[endpoint, default: 0] += 1
-                return now &+ wait
+                return (now &+ wait, false)
             }
-            guard let waitUntil else { return }
+            guard let (waitUntil, blocked) = decision else { return }
             waits.increment()
+            observer?(RESTRateLimitWait(
+                endpoint: endpoint, authenticated: authenticated, duration: .nanoseconds(Int64(clamping: waitUntil &- now)),
+                reason: blocked ? .serverBlock : .endpointBudget
+            ))
             try await clock.sleep(untilMonotonicNanos: waitUntil)
         }
         throw BfxRESTError.transport(path: endpoint, message: "rate limiter did not grant a token")

@@ -154,7 +154,8 @@ extension BuiltinCommands {
         summary: "Injects a fault into the embedded simulator (simulator only).",
         details: """
             Kinds (the one fault vocabulary, FaultName; see docs/simulator.md): drop, drop_connection ID, \
-            stall [SECONDS], restart (info 20051), maintenance [SECONDS] (20060 then 20061), checksum, sequence_gap, \
+            stall [SECONDS], restart (info 20051), maintenance [SECONDS] (20060 then 20061), checksum, \
+            funding_checksum (funding-book cs wrong until clear, as on live Bitfinex), sequence_gap, \
             malformed, latency [MS], slow_consumer [SECONDS], nonce [COUNT] (10114), rest_error [COUNT] (HTTP 500), \
             rate_limit [COUNT] (429), refuse_connections [SECONDS], reject_subscribe [COUNT], \
             reject_unsubscribe [COUNT], clear. \

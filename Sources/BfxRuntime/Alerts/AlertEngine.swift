@@ -98,6 +98,7 @@ package struct AlertEngine: Sendable {
         switch rule.kind {
         case .reconnects: return delta(\.reconnects)
         case .checksumMismatch: return delta(\.checksumMismatches)
+        case .checksumMismatchObserved: return delta(\.checksumMismatchesObserved)
         case .sequenceGap: return delta(\.sequenceGaps)
         case .nonceErrors: return delta(\.nonceErrors)
         case .rateLimitHits: return delta(\.rateLimitHits)

@@ -1,3 +1,5 @@
+import BfxClient
+
 /// One sample of everything alert rules can look at. Counters are monotonic totals since start;
 /// the engine turns them into per-window counts.
 package struct AlertInputs: Sendable, Hashable, Codable {
@@ -5,6 +7,8 @@ package struct AlertInputs: Sendable, Hashable, Codable {
     package var reconnects = 0
     /// Book checksum mismatches.
     package var checksumMismatches = 0
+    /// Of those, the ones only counted and reported (checksum policy `observe`, within its window).
+    package var checksumMismatchesObserved = 0
     /// Sequence-number gaps detected on any channel (only counted with `websocket.sequence: true`).
     package var sequenceGaps = 0
     /// Nonce / signed-call errors.
@@ -22,4 +26,13 @@ package struct AlertInputs: Sendable, Hashable, Codable {
 
     /// All zero.
     package init() {}
+
+    /// The WebSocket client's counters (reconnects, checksum mismatches, sequence gaps); the
+    /// rest zero.
+    package init(client: IntegrityCounters) {
+        reconnects = client.reconnects
+        checksumMismatches = client.checksumMismatches
+        checksumMismatchesObserved = client.checksumMismatchesObserved
+        sequenceGaps = client.sequenceGaps
+    }
 }

@@ -6,8 +6,11 @@ public struct AlertRuleConfig: Sendable, Hashable, Encodable {
         case reconnects
         /// Longest silence of any subscribed channel, in seconds.
         case heartbeatGap = "heartbeat_gap"
-        /// Book checksum mismatches within `window`.
+        /// Book checksum mismatches within `window` (all books, observed ones included).
         case checksumMismatch = "checksum_mismatch"
+        /// Book checksum mismatches within `window` that were only counted and reported, not
+        /// resynced (books under `websocket.checksum_policy` mode `observe`).
+        case checksumMismatchObserved = "checksum_mismatch_observed"
         /// Sequence gaps within `window`.
         case sequenceGap = "sequence_gap"
         /// Nonce errors (10114 and other signed-call failures) within `window`.

@@ -175,6 +175,13 @@ struct ConfigDecoder {
         w.pingInterval = m.duration("ping_interval", default: w.pingInterval, range: .seconds(0)...(.seconds(600)))
         w.connectTimeout = m.duration("connect_timeout", default: w.connectTimeout, range: ConfigDuration(milliseconds: 100)...(.seconds(300)))
         w.checksum = m.bool("checksum", default: w.checksum)
+        let cp = m.mapping("checksum_policy")
+        w.checksumPolicy.trading = cp.choice("trading", default: w.checksumPolicy.trading)
+        w.checksumPolicy.funding = cp.choice("funding", default: w.checksumPolicy.funding)
+        w.checksumPolicy.observeResyncWindow = cp.duration(
+            "observe_resync_window", default: w.checksumPolicy.observeResyncWindow, range: .seconds(1)...(.seconds(86_400))
+        )
+        cp.finish()
         w.sequence = m.bool("sequence", default: w.sequence)
         w.timestamp = m.bool("timestamp", default: w.timestamp)
         let r = m.mapping("reconnect")

@@ -46,6 +46,10 @@ enum DefaultConfigTemplate {
       ping_interval: \(ws.pingInterval)
       connect_timeout: \(ws.connectTimeout)
       checksum: \(ws.checksum)            # verify book checksums (OB_CHECKSUM)
+      checksum_policy:            # on a mismatch: resync | observe | ignore
+        trading: \(ws.checksumPolicy.trading.rawValue)
+        funding: \(ws.checksumPolicy.funding.rawValue)         # server funding checksums are unreliable
+        observe_resync_window: \(ws.checksumPolicy.observeResyncWindow)
       sequence: \(ws.sequence)            # audit sequence numbers (SEQ_ALL)
       timestamp: \(ws.timestamp)
       reconnect:

@@ -16,6 +16,8 @@ public struct WebSocketConfig: Sendable, Hashable, Encodable {
     public var connectTimeout = ConfigDuration(Self.library.connectTimeout)
     /// Request `OB_CHECKSUM` and verify every `cs`.
     public var checksum = Self.library.checksum
+    /// What a checksum mismatch does per book kind (`checksum_policy`; see ``ChecksumPolicyConfig``).
+    public var checksumPolicy = ChecksumPolicyConfig()
     /// Request `SEQ_ALL` and audit sequence numbers.
     public var sequence = Self.library.sequenceNumbers
     /// Request `TIMESTAMP` on messages.
@@ -32,7 +34,31 @@ public struct WebSocketConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case maxSubscriptionsPerConnection = "max_subscriptions_per_connection"
         case heartbeatTimeout = "heartbeat_timeout", pingInterval = "ping_interval", connectTimeout = "connect_timeout"
-        case checksum, sequence, timestamp, reconnect
+        case checksum, checksumPolicy = "checksum_policy", sequence, timestamp, reconnect
+    }
+}
+
+/// `websocket.checksum_policy`: the library's `ChecksumPolicy` (BfxClient) in YAML — trading
+/// books resync on a mismatch, funding books are observed (the server's funding checksums are
+/// unreliable, protocol reference §4.4; ADR 0023).
+public struct ChecksumPolicyConfig: Sendable, Hashable, Encodable {
+    /// Mode for trading (`t…`) books.
+    public var trading = ChecksumPolicy.standard.trading
+    /// Mode for funding (`f…`) books.
+    public var funding = ChecksumPolicy.standard.funding
+    /// In `observe`, the shortest time between two checksum resyncs of one book.
+    public var observeResyncWindow = ConfigDuration(ChecksumPolicy.standard.observeResyncWindow)
+
+    /// The library's defaults (`ChecksumPolicy.standard`).
+    public init() {}
+
+    /// The library value.
+    public var policy: ChecksumPolicy {
+        ChecksumPolicy(trading: trading, funding: funding, observeResyncWindow: observeResyncWindow.duration)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case trading, funding, observeResyncWindow = "observe_resync_window"
     }
 }
 

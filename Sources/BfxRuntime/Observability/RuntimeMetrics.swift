@@ -12,6 +12,7 @@ final class RuntimeMetrics: Sendable {
     let alertsFiring: CoreMetrics.Gauge
     let reconnects: CoreMetrics.Gauge
     let checksumMismatches: CoreMetrics.Gauge
+    let checksumMismatchesObserved: CoreMetrics.Gauge
     let sequenceGaps: CoreMetrics.Gauge
     let nonceQueueDepth: CoreMetrics.Gauge
     let nonceIssued: CoreMetrics.Gauge
@@ -29,6 +30,7 @@ final class RuntimeMetrics: Sendable {
         alertsFiring = CoreMetrics.Gauge(label: "bfxrun_alerts_firing", factory: factory)
         reconnects = CoreMetrics.Gauge(label: "bfxrun_reconnects", factory: factory)
         checksumMismatches = CoreMetrics.Gauge(label: "bfxrun_checksum_mismatches", factory: factory)
+        checksumMismatchesObserved = CoreMetrics.Gauge(label: "bfxrun_checksum_mismatches_observed", factory: factory)
         sequenceGaps = CoreMetrics.Gauge(label: "bfxrun_sequence_gaps", factory: factory)
         nonceQueueDepth = CoreMetrics.Gauge(label: "bfxrun_nonce_queue_depth", factory: factory)
         nonceIssued = CoreMetrics.Gauge(label: "bfxrun_nonce_issued", factory: factory)

@@ -11,6 +11,11 @@ import BfxClient
 /// a mismatch or resync the count is re-based on the rebuilt book's snapshot, and only a rise
 /// after that proves a checksum verified on the new book. The error is on the safe side: `ok`
 /// can stay `false` until one more checksum is verified, never turn `true` early.
+///
+/// A mismatch the client only observed (checksum policy `observe` within its resync window:
+/// recovery `.reportOnly`, no resync, no snapshot follows) also sets `ok = false`; the count is
+/// re-based on the next book event (read after the mismatch, so its count already includes every
+/// checksum verified before it), and only a rise after that sets `ok` again.
 struct BookChecksumState: Sendable, Hashable {
     /// The result of the last checksum comparison: `nil` before the first verified checksum
     /// (or when checksums are off), `false` after a mismatch or resync until a checksum is
@@ -20,6 +25,9 @@ struct BookChecksumState: Sendable, Hashable {
     private(set) var verifiedSeen = 0
     /// Set by a mismatch or resync, cleared by the next snapshot (which re-bases `verifiedSeen`).
     private(set) var awaitingSnapshot = false
+    /// Set by an observed (report-only) mismatch, cleared by the next book event (which re-bases
+    /// `verifiedSeen`).
+    private(set) var awaitingRebase = false
 
     /// Feeds one subscription event; events other than book, integrity and resync are ignored.
     mutating func apply(_ event: SubscriptionEvent) {
@@ -27,7 +35,9 @@ struct BookChecksumState: Sendable, Hashable {
         case .book(let book):
             bookChanged(verifiedChecksums: book.verifiedChecksums, isSnapshot: book.isSnapshot)
         case .integrity(let incident):
-            if case .checksumMismatch = incident.kind { mismatch() }
+            if case .checksumMismatch = incident.kind {
+                if case .reportOnly = incident.recovery { observedMismatch() } else { mismatch() }
+            }
         case .stale(.resync):
             resync()
         default:
@@ -43,6 +53,10 @@ struct BookChecksumState: Sendable, Hashable {
             if isSnapshot { awaitingSnapshot = false }
             return
         }
+        if awaitingRebase {
+            awaitingRebase = false
+            return
+        }
         if verifiedChecksums > verifiedSeen { ok = true }
     }
 
@@ -50,6 +64,13 @@ struct BookChecksumState: Sendable, Hashable {
     mutating func mismatch() {
         ok = false
         awaitingSnapshot = true
+    }
+
+    /// The client observed a mismatch without resyncing (checksum policy `observe`): the server
+    /// disagrees with the local book, which stays as it is.
+    mutating func observedMismatch() {
+        ok = false
+        if !awaitingSnapshot { awaitingRebase = true }
     }
 
     /// The book is being resubscribed (after a mismatch, a sequence gap, a stall or a bad frame):

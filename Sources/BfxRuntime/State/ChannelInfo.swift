@@ -21,8 +21,11 @@ public struct ChannelInfo: Sendable, Hashable, Codable {
     public var lastMessageAgeSeconds: Double?
     /// Book checksums (`cs` frames) that matched the local book since subscribing.
     public var checksumsVerified: Int
-    /// Book checksums that did not match; each one triggers a resubscription of this channel.
+    /// Book checksums that did not match (each one resubscribes this channel, except the
+    /// observed ones).
     public var checksumMismatches: Int
+    /// Of those, mismatches only counted and reported under checksum policy `observe`.
+    public var checksumMismatchesObserved: Int = 0
     /// Missing sequence numbers seen on this channel (needs `websocket.sequence: true`).
     public var sequenceGaps: Int
     /// Resubscriptions after integrity incidents.
