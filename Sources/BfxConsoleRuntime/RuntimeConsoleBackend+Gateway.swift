@@ -20,4 +20,15 @@ extension RuntimeConsoleBackend {
         }
         guard await runtime.kickGatewayClient(id) else { throw ConsoleBackendError.rejected("no gateway client \(id)") }
     }
+
+    /// The gateway's signed-call audit log.
+    public func gatewayLog(limit: Int) async throws -> [ConsoleGatewayCall] {
+        guard await runtime.gatewaySnapshot() != nil else {
+            throw ConsoleBackendError.unsupported("no gateway: this configuration has no `gateway:` section (docs/gateway.md)")
+        }
+        return await runtime.gatewayAuditLog(limit: limit).map {
+            ConsoleGatewayCall(atMillis: $0.atMillis, localKey: $0.localKey, account: $0.account, path: $0.path, upstreamNonce: $0.upstreamNonce,
+                               status: $0.status, outcome: $0.outcome, latencyMilliseconds: $0.latencyMillis)
+        }
+    }
 }

@@ -43,6 +43,9 @@ public final class Gateway: Sendable {
     public let port: Int
     let hub: GatewayHub
     let proxy: RESTProxy
+    let signed: SignedRESTProxy
+    /// Added-latency measurement (benchmarks): off unless `latencyProbe.record(true)`.
+    package let latencyProbe: GatewayLatencyProbe
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
     private let sweepTask: Task<Void, Never>
@@ -53,8 +56,10 @@ public final class Gateway: Sendable {
     public var restURL: String { "http://\(urlHost):\(port)" }
     private var urlHost: String { configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host }
 
-    private init(configuration: GatewayConfiguration, port: Int, hub: GatewayHub, proxy: RESTProxy,
-                 serviceGroup: ServiceGroup, runTask: Task<Void, Never>, sweepTask: Task<Void, Never>) {
+    private init(configuration: GatewayConfiguration, port: Int, hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy,
+                 probe: GatewayLatencyProbe, serviceGroup: ServiceGroup, runTask: Task<Void, Never>, sweepTask: Task<Void, Never>) {
+        self.latencyProbe = probe
+        self.signed = signed
         self.configuration = configuration
         self.port = port
         self.hub = hub
@@ -68,18 +73,24 @@ public final class Gateway: Sendable {
     /// - Parameters:
     ///   - configuration: where to listen and what local clients may do.
     ///   - upstream: the client whose pool carries every upstream subscription.
-    ///   - rest: the REST client whose per-endpoint budgets every local REST call shares.
+    ///   - rest: the REST client whose per-endpoint budgets every local public REST call shares.
+    ///   - accounts: upstream keys served to local programs with their local credentials (signed
+    ///     REST re-signed with the key's nonce lane); none by default.
     ///   - clock: drives heartbeats, linger, budgets and timestamps.
     ///   - logger: client connects and disconnects, overflows, upstream failures (never secrets).
     public static func start(_ configuration: GatewayConfiguration, upstream: BfxClient, rest: BfxRESTClient,
-                             clock: any BfxClock = SystemClock(),
+                             accounts: [GatewayAccount] = [], clock: any BfxClock = SystemClock(),
                              logger: Logger = Logger(label: "bfxkit.gateway")) async throws -> Gateway {
         let problems = configuration.problems
         guard problems.isEmpty else { throw StartError.invalidConfiguration(problems) }
         let hub = GatewayHub(configuration: configuration, upstream: upstream, clock: clock, logger: logger)
         let proxy = RESTProxy(rest: rest, configuration: configuration, clock: clock)
         let serverId = "bfxkit-gateway-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let router = GatewayRoutes.makeRouter(hub: hub, proxy: proxy, serverId: serverId, clock: clock, logger: logger)
+        let probe = GatewayLatencyProbe()
+        let signed = SignedRESTProxy(accounts: accounts, verifier: SignedRequestVerifier(accounts: accounts),
+                                     configuration: configuration, clock: clock, logger: logger)
+        let router = GatewayRoutes.makeRouter(hub: hub, proxy: proxy, signed: signed, serverId: serverId, clock: clock,
+                                              probe: probe, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host.trimmingCharacters(in: ["[", "]"])
         let app = Application(
@@ -115,7 +126,7 @@ public final class Gateway: Sendable {
             }
         }
         logger.notice("gateway listening", metadata: ["ws": "ws://\(host):\(port)/ws/2", "rest": "http://\(host):\(port)/v2"])
-        return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy,
+        return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy, signed: signed, probe: probe,
                        serviceGroup: group, runTask: runTask, sweepTask: sweepTask)
     }
 
@@ -132,6 +143,10 @@ public final class Gateway: Sendable {
 
     /// Public REST calls forwarded upstream, served from cache, answered 429 locally, failed.
     public var restStats: (forwarded: Int, cached: Int, limited: Int, failed: Int) { proxy.stats }
+
+    /// The newest `limit` signed REST calls (local key, path, upstream nonce, status, latency; no
+    /// secrets), oldest first.
+    public func auditLog(limit: Int = 100) -> [GatewayAuditEntry] { signed.auditLog(limit: limit) }
 
     /// Closes local client `id` (code 1000). False if there is no such client.
     public func kick(client id: Int) async -> Bool { await hub.kick(id) }

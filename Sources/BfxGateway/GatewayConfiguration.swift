@@ -42,9 +42,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var restWait: Duration = .seconds(2)
     /// Public REST cache rules (none by default).
     public var restCache: [CacheRule] = []
+    /// Largest signed REST body a local program may send; larger gets 400 `["error",10020,…]`.
+    public var maxBodyBytes: Int = 65_536
 
     /// The defaults: loopback port 8766, 256 clients, no channel limit, 64 KiB frames,
-    /// 16,384 queued frames, 50 requests/s, 10 s linger, 15 s heartbeat, 2 s REST wait, no cache.
+    /// 16,384 queued frames, 50 requests/s, 10 s linger, 15 s heartbeat, 2 s REST wait, no cache,
+    /// 64 KiB signed bodies.
     public init() {}
 
     /// What is wrong with this configuration, or an empty list.
@@ -62,6 +65,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
         if linger < .zero { out.append("linger must not be negative") }
         if heartbeat <= .zero { out.append("heartbeat must be positive") }
         if restWait < .zero { out.append("rest.wait must not be negative") }
+        if maxBodyBytes < 2 { out.append("max_body_bytes must be at least 2") }
         for rule in restCache where rule.ttl <= .zero || rule.path.isEmpty {
             out.append("rest.cache rule '\(rule.path)' needs a path and a positive ttl")
         }

@@ -20,8 +20,8 @@ struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
 
 /// The gateway's router: `/ws/2`, `GET /v2/**`, `GET /_gateway/state`.
 enum GatewayRoutes {
-    static func makeRouter(hub: GatewayHub, proxy: RESTProxy, serverId: String, clock: any BfxClock,
-                           logger: Logger) -> Router<GatewayRequestContext> {
+    static func makeRouter(hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy, serverId: String, clock: any BfxClock,
+                           probe: GatewayLatencyProbe, logger: Logger) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         let maxFrame = hub.configuration.maxFrameBytes
         let overflows = Counter(label: "bfx_gateway_client_overflows_total")
@@ -44,7 +44,7 @@ enum GatewayRoutes {
                     await GatewayWriter(outbox: client.outbox, channel: channel, logger: log, onOverflow: { _ in
                         overflows.increment()
                         await hub.noteOverflow()
-                    }).run()
+                    }, probe: probe, clock: clock).run()
                 }
                 do {
                     for try await message in inbound.messages(maxSize: maxFrame) {
@@ -68,6 +68,21 @@ enum GatewayRoutes {
             var headers: HTTPFields = [.contentType: answer.contentType]
             if answer.cached { headers[.init("x-bfxkit-cache")!] = "hit" }
             return Response(status: .init(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: answer.body))
+        }
+
+        // Signed REST: only with accounts configured (otherwise 404, as before).
+        if signed.isEnabled {
+            let maxBody = hub.configuration.maxBodyBytes
+            router.post("/v2/**") { request, _ -> Response in
+                let path = String(request.uri.path.dropFirst("/v2/".count))
+                func header(_ name: String) -> String? { request.headers.first { $0.name.canonicalName == name }?.value }
+                let body: String?
+                do { body = String(buffer: try await request.body.collect(upTo: maxBody)) } catch { body = nil }
+                let answer = await signed.post(path: path, apiKey: header("bfx-apikey"), nonce: header("bfx-nonce"),
+                                               signature: header("bfx-signature"), body: body)
+                return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+                                body: ResponseBody(byteBuffer: answer.body))
+            }
         }
 
         router.get("/_gateway/state") { _, _ -> Response in

@@ -1,3 +1,4 @@
+import BfxProtocol
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -12,14 +13,17 @@ struct GatewayWriter {
     let channel: any Channel
     let logger: Logger
     let onOverflow: @Sendable (Int) async -> Void
+    let probe: GatewayLatencyProbe
+    let clock: any BfxClock
 
     func run() async {
         var alive = true
         while let batch = await outbox.nextBatch() {
             switch batch {
-            case .frames(let bytes, let count, _):
+            case .frames(let bytes, let count, let queuedAt):
                 if alive { alive = await write(bytes) }
                 outbox.written(count)
+                if probe.isRecording { probe.add(clock.monotonicNanos() &- queuedAt) }
             case .overflow(let dropped):
                 logger.warning("gateway client too slow: send buffer overflow, closing (1008)",
                                metadata: ["dropped": "\(dropped)", "limit": "\(outbox.limit)"])

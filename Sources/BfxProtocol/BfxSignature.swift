@@ -56,6 +56,18 @@ public enum BfxSignature {
         return hex(mac)
     }
 
+    /// Whether `signature` (hex, any case) is the HMAC-SHA384 of `message` keyed with `secret`,
+    /// compared in constant time — how a server (the simulator, the gateway) checks a signed
+    /// request exactly as Bitfinex does.
+    public static func verify(secret: BfxSecret, message: String, signature: String) -> Bool {
+        let expected = hmacSHA384Hex(secret: secret, message: message)
+        let given = signature.lowercased()
+        guard expected.utf8.count == given.utf8.count else { return false }
+        var diff: UInt8 = 0
+        for (a, b) in zip(expected.utf8, given.utf8) { diff |= a ^ b }
+        return diff == 0
+    }
+
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

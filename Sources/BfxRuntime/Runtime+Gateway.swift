@@ -1,5 +1,7 @@
 import BfxClient
 import BfxGateway
+import BfxNonce
+import BfxProtocol
 
 /// The runtime's gateway (`gateway:` in the YAML, `bfxrun gateway`): it shares the runtime's
 /// WebSocket client (its pool, audits and reconnects) and a public REST client whose per-endpoint
@@ -12,8 +14,27 @@ extension Runtime {
                                  httpClient: options.httpClient, clock: options.clock, logger: logger)
         var gatewayLogger = logger
         gatewayLogger[metadataKey: "component"] = "gateway"
+        var accounts: [GatewayAccount] = []
+        for account in section.accounts {
+            guard let signed = restClients[account.key], let credentials = credentialsByKey[account.key] else {
+                throw RuntimeError.startFailed("gateway account '\(account.key)': the key has no credentials (api_key/api_secret, or a simulator key)")
+            }
+            let localKeys = account.localKeys.map { local -> GatewayAccount.LocalKey in
+                SecretRedactor.shared.register(local.key.value)
+                SecretRedactor.shared.register(local.secret.value)
+                return GatewayAccount.LocalKey(name: local.name, apiKey: local.key.value, secret: BfxSecret(local.secret.value),
+                                               permissions: Set(local.permissions.compactMap(GatewayAccount.Permission.init(rawValue:))))
+            }
+            let rules = account.priorities.map {
+                GatewayAccount.PriorityRule(pathPrefix: $0.path, localKey: $0.localKey, priority: NoncePriority($0.priority))
+            }
+            accounts.append(GatewayAccount(name: account.key, rest: signed, upstreamCredentials: credentials,
+                                           acceptUpstreamCredentials: account.acceptUpstreamCredentials,
+                                           localKeys: localKeys, priorityRules: rules))
+        }
         do {
-            gateway = try await Gateway.start(section.configuration, upstream: client, rest: rest, clock: options.clock, logger: gatewayLogger)
+            gateway = try await Gateway.start(section.configuration, upstream: client, rest: rest, accounts: accounts,
+                                              clock: options.clock, logger: gatewayLogger)
         } catch {
             throw RuntimeError.startFailed("gateway: \(error)")
         }
@@ -33,6 +54,9 @@ extension Runtime {
         return GatewayStatus(listen: "\(gateway.configuration.host):\(gateway.port)", wsURL: gateway.wsURL,
                              restURL: gateway.restURL, state: await gateway.snapshot())
     }
+
+    /// The newest signed calls the gateway forwarded or refused (no secrets); empty without a gateway.
+    public func gatewayAuditLog(limit: Int = 100) -> [GatewayAuditEntry] { gateway?.auditLog(limit: limit) ?? [] }
 
     /// Closes local gateway client `id`. False when there is no gateway or no such client.
     public func kickGatewayClient(_ id: Int) async -> Bool {

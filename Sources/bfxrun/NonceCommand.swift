@@ -13,7 +13,7 @@ struct NonceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nonce",
         abstract: "Inspect nonce stores and stress the nonce manager against a simulator.",
-        subcommands: [NonceStatusCommand.self, NonceStressCommand.self, NonceStressWorkerCommand.self]
+        subcommands: [NonceStatusCommand.self, NonceFloorCommand.self, NonceStressCommand.self, NonceStressWorkerCommand.self]
     )
 }
 
@@ -74,10 +74,15 @@ struct NonceStatusCommand: AsyncParsableCommand {
                 var keys: [String: NonceStoreStatus]
                 var clockSkewMicros: Int64?
                 var localWallMicros: UInt64
+                /// Per key: true when its last nonce is not ahead of the wall clock in µs, so a
+                /// client that uses wall-clock microseconds (most libraries) can take over.
+                var rollbackSafe: [String: Bool]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let data = try encoder.encode(Output(store: store.rawValue, keys: statuses, clockSkewMicros: skew, localWallMicros: now))
+            let safe = statuses.mapValues { ($0.lastNonce ?? 0) <= Int64(clamping: now) }
+            let data = try encoder.encode(Output(store: store.rawValue, keys: statuses, clockSkewMicros: skew, localWallMicros: now,
+                                                 rollbackSafe: safe))
             print(String(decoding: data, as: UTF8.self))
             return
         }
@@ -92,8 +97,63 @@ struct NonceStatusCommand: AsyncParsableCommand {
             let lock = s.lockHeld.map { $0 ? "HELD" : "free" } ?? "unknown"
             let ahead = s.lastNonce.map { Int64(clamping: $0) - Int64(clamping: now) }.map { "  (\($0 >= 0 ? "+" : "")\($0) µs vs now)" } ?? ""
             print("\(key): last \(last)\(ahead)\(reserved)  lock \(lock)  holder \(s.holder ?? "-")  at \(s.location)\(s.detail.map { "  [\($0)]" } ?? "")")
+            let lastValue = s.lastNonce ?? 0
+            if lastValue <= Int64(clamping: now) {
+                print("  rollback to a wall-clock-microsecond client: safe (last nonce ≤ now)")
+            } else {
+                let ahead = Double(lastValue - Int64(clamping: now)) / 1e6
+                print("  rollback to a wall-clock-microsecond client: NOT safe for \(ahead) s (last nonce ahead of now); keep the gateway until then")
+            }
         }
         if let skew { print("clock skew (server − local, from HTTP Date, ±1 s): \(skew) µs") }
+    }
+}
+
+/// `bfxrun nonce floor KEY_ID VALUE`: raises a key's nonce floor in a shared store, so every later
+/// nonce is above VALUE — the hand-over when a key moves from a client that used wall-clock
+/// microseconds to the gateway (or between stores). Never lowers it.
+struct NonceFloorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "floor",
+        abstract: "Raise a key's nonce floor in a file or PostgreSQL store (never lowers it).",
+        discussion: "KEY_ID is the key id `bfxrun nonce status` lists (a fingerprint of the API key, never the key itself). "
+            + "Use `now` as VALUE for the current wall clock in microseconds.")
+
+    @Argument(help: "The key id (as listed by `bfxrun nonce status`).")
+    var keyID: String
+    @Argument(help: "The new floor: an integer, or `now` (wall clock in microseconds).")
+    var value: String
+    @Option(help: "Store kind: file or postgres.")
+    var store: NonceStoreKind = .file
+    @Option(help: "Directory of the file store.")
+    var path: String?
+    @Option(name: .customLong("postgres-url"), help: "postgres://user@host:port/db of the PostgreSQL store.")
+    var postgresURL: String?
+
+    func validate() throws {
+        if store == .memory { throw ValidationError("a memory store lives inside one process; use --store file or postgres") }
+        if store == .file && path == nil { throw ValidationError("--path DIR is required with --store file") }
+        if store == .postgres && postgresURL == nil { throw ValidationError("--postgres-url URL is required with --store postgres") }
+        if value != "now", Int64(value).map({ $0 <= 0 || $0 > BfxSignature.maxNonce }) ?? true {
+            throw ValidationError("VALUE must be `now` or an integer 1...\(BfxSignature.maxNonce)")
+        }
+        if keyID.isEmpty || keyID.count > 128 || !keyID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ValidationError("KEY_ID must be the key id `bfxrun nonce status` lists (letters, digits, - and _)")
+        }
+    }
+
+    func run() async throws {
+        let target = value == "now" ? Int64(clamping: SystemClock().wallMicros()) : Int64(value) ?? 0
+        let manager = NonceManager()
+        switch store {
+        case .file: manager.setStore(FileNonceStore(directory: path ?? "."), for: keyID)
+        case .postgres: manager.setStore(try PostgresNonceStore(url: postgresURL ?? ""), for: keyID)
+        case .memory: return
+        }
+        try await manager.raiseFloor(key: keyID, to: target)
+        let last = await manager.snapshot().keys.first { $0.keyID == keyID }?.lastNonce
+        await manager.shutdown()
+        print("\(keyID): floor raised to \(target); last nonce now \(last.map(String.init) ?? "-") (\(store.rawValue) store)")
     }
 }
 

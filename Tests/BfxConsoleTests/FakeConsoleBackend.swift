@@ -162,6 +162,11 @@ actor FakeConsoleBackend: ConsoleBackend {
         actions.append("gateway kick \(id)")
     }
 
+    func gatewayLog(limit: Int) async throws -> [ConsoleGatewayCall] {
+        Array([ConsoleGatewayCall(atMillis: 1_700_000_000_000, localKey: "bot-a", account: "main", path: "auth/r/wallets", upstreamNonce: 17,
+                                  status: 200, outcome: "forwarded", latencyMilliseconds: 2.5)].prefix(limit))
+    }
+
     func alerts() async throws -> [ConsoleAlert] {
         [ConsoleAlert(name: "reconnect-storm", kind: "reconnects", state: "firing", value: "6", threshold: "5/60s", episodes: 1)]
     }

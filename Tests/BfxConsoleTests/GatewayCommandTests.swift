@@ -31,4 +31,13 @@ import Testing
             #expect(!result.err.isEmpty)
         }
     }
+
+    @Test func logListsSignedCallsWithoutSecrets() async throws {
+        let harness = ConsoleHarness()
+        let result = await harness.run("gateway log --limit 5 --ndjson")
+        #expect(result.status == 0)
+        #expect(result.out.contains("\"local_key\":\"bot-a\""))
+        #expect(result.out.contains("\"outcome\":\"forwarded\""))
+        #expect(await harness.run("gateway log --limit 0").status != 0)
+    }
 }

@@ -25,16 +25,28 @@ struct GatewayFixture {
         return logger
     }
 
+    /// The upstream key (registered at the simulator) and the local keys of the test account.
+    enum Keys {
+        static let upstream = BfxCredentials(apiKey: "upstream-key", secret: BfxSecret("upstream-secret-0123456789"))
+        static let trader = GatewayAccount.LocalKey(name: "bot-a", apiKey: "local-a", secret: BfxSecret("secret-a-0123456789"),
+                                                    permissions: [.read, .trade])
+        static let reader = GatewayAccount.LocalKey(name: "bot-b", apiKey: "local-b", secret: BfxSecret("secret-b-0123456789"),
+                                                    permissions: [.read])
+    }
+
     static func start(
         tick: SimulatorConfiguration.TickMode = .manual,
         rate: Double = 20,
         restLimits: RESTRateLimits = RESTRateLimits(),
+        account: Bool = false,
         _ adjust: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> GatewayFixture {
         var simConfig = SimulatorConfiguration()
         simConfig.tickMode = tick
         simConfig.ratePerSecond = rate
         simConfig.heartbeatInterval = .milliseconds(500)
+        simConfig.apiKeys = [.init(key: Keys.upstream.apiKey, secret: "upstream-secret-0123456789", userId: 42)]
+        simConfig.restAuthLimit = .init(requests: 100_000, window: .seconds(60))
         let simulator = try await BfxSimulator.start(simConfig, logger: logger("test.sim"))
         let upstream = try BfxClient(configuration: clientConfiguration(url: simulator.wsURL), logger: logger("test.upstream"))
         let base = String(simulator.restURL.dropLast(3))
@@ -44,7 +56,14 @@ struct GatewayFixture {
         configuration.heartbeat = .milliseconds(500)
         configuration.linger = .seconds(30)
         adjust(&configuration)
-        let gateway = try await Gateway.start(configuration, upstream: upstream, rest: rest, logger: logger("test.gateway"))
+        var accounts: [GatewayAccount] = []
+        if account {
+            let signedREST = BfxRESTClient(configuration: BfxRESTConfiguration(publicBaseURL: base, authBaseURL: base, rateLimits: restLimits),
+                                           credentials: Keys.upstream, logger: logger("test.rest"))
+            accounts = [GatewayAccount(name: "main", rest: signedREST, upstreamCredentials: Keys.upstream,
+                                       localKeys: [Keys.trader, Keys.reader])]
+        }
+        let gateway = try await Gateway.start(configuration, upstream: upstream, rest: rest, accounts: accounts, logger: logger("test.gateway"))
         let forwarder = Task {
             for await event in upstream.events { await gateway.observe(event) }
         }
@@ -80,10 +99,11 @@ struct GatewayFixture {
         tick: SimulatorConfiguration.TickMode = .manual,
         rate: Double = 20,
         restLimits: RESTRateLimits = RESTRateLimits(),
+        account: Bool = false,
         _ adjust: (inout GatewayConfiguration) -> Void = { _ in },
         _ body: (GatewayFixture) async throws -> T
     ) async throws -> T {
-        let fixture = try await start(tick: tick, rate: rate, restLimits: restLimits, adjust)
+        let fixture = try await start(tick: tick, rate: rate, restLimits: restLimits, account: account, adjust)
         do {
             let result = try await body(fixture)
             await fixture.shutdown()

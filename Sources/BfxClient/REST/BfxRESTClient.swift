@@ -22,13 +22,13 @@ public final class BfxRESTClient: Sendable {
     public let nonceManager: NonceManager
     /// The nonce-manager key of the credentials (a fingerprint of the API key unless given; never the key itself).
     public let keyID: String
-    private let credentials: BfxCredentials?
-    private let http: HTTPClient
+    let credentials: BfxCredentials?
+    let http: HTTPClient
     private let clock: any BfxClock
-    private let limiter: RESTRateLimiter
+    let limiter: RESTRateLimiter
     private let logger: Logger
-    private let requests = Counter(label: "bfx_rest_requests_total")
-    private let failures = Counter(label: "bfx_rest_errors_total")
+    let requests = Counter(label: "bfx_rest_requests_total")
+    let failures = Counter(label: "bfx_rest_errors_total")
 
     /// Creates a client.
     /// - Parameters:
@@ -251,32 +251,6 @@ public final class BfxRESTClient: Sendable {
     /// How often a call to `endpoint` (an endpoint name, see ``RESTRateLimits/endpointName(forPath:)``)
     /// waited for its client-side token bucket since the client was created.
     public func rateLimitWaits(endpoint: String) -> Int { limiter.waits(endpoint: endpoint) }
-
-    /// An upstream answer passed through verbatim (the gateway's public REST proxy).
-    package struct ForwardedResponse: Sendable {
-        package var status: Int
-        package var contentType: String?
-        package var body: ByteBuffer
-    }
-
-    /// Forwards a public `GET /v2/<pathAndQuery>` through this client's per-endpoint budget and
-    /// returns the upstream status and body unchanged; nil when the budget cannot grant a token
-    /// within `maxWait` (the caller answers with Bitfinex's rate-limit error itself).
-    package func forwardPublic(pathAndQuery: String, maxWait: Duration) async throws -> ForwardedResponse? {
-        let path = String(Self.normalized(pathAndQuery).prefix { $0 != "?" })
-        guard try await limiter.acquire(endpoint: Self.endpointName(path), authenticated: false, maxWait: maxWait) else { return nil }
-        var request = HTTPClientRequest(url: configuration.publicBaseURL + "/v2/" + Self.normalized(pathAndQuery))
-        request.method = .GET
-        requests.increment()
-        do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(clamping: configuration.timeout.nanosecondsClamped)))
-            let body = try await response.body.collect(upTo: configuration.maxResponseBytes)
-            return ForwardedResponse(status: Int(response.status.code), contentType: response.headers.first(name: "content-type"), body: body)
-        } catch {
-            failures.increment()
-            throw BfxRESTError.transport(path: path, message: "\(error)")
-        }
-    }
 
     // MARK: - Internals
 

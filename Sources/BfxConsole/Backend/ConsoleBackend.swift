@@ -83,6 +83,8 @@ public protocol ConsoleBackend: Sendable {
     func gatewayClients() async throws -> [ConsoleGatewayClient]
     /// Closes local gateway client `id`; throws when there is no gateway or no such client.
     func kickGatewayClient(id: Int) async throws
+    /// The newest `limit` signed calls through the gateway (audit log); throws when there is no gateway.
+    func gatewayLog(limit: Int) async throws -> [ConsoleGatewayCall]
     /// Graceful shutdown (on `quit` / Ctrl-D).
     func shutdown() async
 }

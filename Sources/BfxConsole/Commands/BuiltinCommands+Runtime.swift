@@ -193,14 +193,15 @@ extension BuiltinCommands {
     static let gateway = ConsoleCommand(
         name: "gateway",
         category: "Runtime",
-        usage: ["gateway clients", "gateway kick ID"],
-        summary: "Local clients of the gateway (frames out, drops, queue, lag), or close one.",
+        usage: ["gateway clients", "gateway kick ID", "gateway log [--limit N]"],
+        summary: "Local clients of the gateway (frames out, drops, queue, lag), close one, or its signed-call audit log.",
         details: """
             Needs a `gateway:` section (bfxrun gateway / docs/gateway.md). `gateway clients` lists every \
-            local WebSocket client; `gateway kick ID` closes one with code 1000 (the program may reconnect).
+            local WebSocket client; `gateway kick ID` closes one with code 1000 (the program may reconnect); \
+            `gateway log` lists the newest signed REST calls (local key, path, upstream nonce, status, outcome, latency; no secrets).
             """,
-        subcommands: ["clients", "kick"],
-        examples: ["gateway clients", "gateway kick 3"]
+        subcommands: ["clients", "kick", "log"],
+        examples: ["gateway clients", "gateway kick 3", "gateway log --limit 20"]
     ) { context in
         var reader = context.reader()
         let action = try reader.required("clients|kick")
@@ -214,8 +215,12 @@ extension BuiltinCommands {
             let id = try ArgumentReader.integer(text, name: "ID", in: 1...Int(Int32.max), command: context.command)
             try await context.call { try await context.backend.kickGatewayClient(id: id) }
             return .message("gateway client \(id) closed")
+        case "log":
+            let limit = try reader.intOption("--limit", in: 1...2_000) ?? 50
+            try reader.finish()
+            return .records(try await context.call { try await context.backend.gatewayLog(limit: limit) })
         default:
-            throw context.command.usageError("unknown action '\(action)'; use clients or kick")
+            throw context.command.usageError("unknown action '\(action)'; use clients, kick or log")
         }
     }
 }

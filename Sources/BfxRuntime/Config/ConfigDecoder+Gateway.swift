@@ -1,6 +1,28 @@
 import BfxGateway
 
 extension ConfigDecoder {
+    /// Accounts name existing keys and nonce classes; local key names and API keys are unique.
+    func crossCheckGateway(_ config: RuntimeConfig, root: MappingCursor) {
+        guard let gateway = config.gateway else { return }
+        let keys = config.keys.map(\.name)
+        let classes = config.nonce.classes.map(\.name)
+        var names = Set<String>()
+        for (index, account) in gateway.accounts.enumerated() {
+            let path = ConfigPath.root.key("gateway").key("accounts").index(index)
+            if !keys.contains(account.key) {
+                reader.report(nil, path.key("key"), .invalidValue, "no key named '\(account.key)'",
+                              hint: Suggest.closest(to: account.key, in: keys).map { "did you mean '\($0)'?" } ?? "declare it under keys:")
+            }
+            for local in account.localKeys where !names.insert(local.name).inserted {
+                reader.report(nil, path.key("local_keys"), .duplicateKey, "local key name '\(local.name)' is used twice")
+            }
+            for (ruleIndex, rule) in account.priorities.enumerated() where !classes.contains(rule.priority) {
+                reader.report(nil, path.key("priorities").index(ruleIndex).key("priority"), .invalidValue, "no nonce class '\(rule.priority)'",
+                              hint: "one of \(classes.joined(separator: ", "))")
+            }
+        }
+    }
+
     /// `gateway:` (nil when absent).
     func gateway(_ m: MappingCursor) -> GatewayConfig? {
         guard m.has("gateway") else {
@@ -38,6 +60,36 @@ extension ConfigDecoder {
             if let prefix, let ttl { c.restCache.append(.init(path: prefix, ttl: ttl)) }
         }
         rest.finish()
+        c.maxBodyBytes = g.int("max_body_bytes", default: c.maxBodyBytes, range: 2...(16 << 20))
+        for (path, node) in g.sequence("accounts") {
+            let a = reader.mapping(node, path)
+            var account = GatewayAccountConfig(key: a.requiredString("key", hint: "a keys[] name") ?? "")
+            account.acceptUpstreamCredentials = a.bool("accept_upstream_credentials", default: false)
+            for (keyPath, keyNode) in a.sequence("local_keys") {
+                let k = reader.mapping(keyNode, keyPath)
+                let name = k.requiredString("name") ?? ""
+                let key = k.secret("key")
+                let secret = k.secret("secret")
+                if !k.has("key") { k.missing("key", hint: "${BOT_KEY}") }
+                if !k.has("secret") { k.missing("secret", hint: "${BOT_SECRET}") }
+                var permissions: [String] = []
+                for (permPath, permNode) in k.sequence("permissions") {
+                    if let p = reader.choice(permNode, permPath, allowed: GatewayAccount.Permission.allCases.map(\.rawValue)) { permissions.append(p) }
+                }
+                if !k.has("permissions") { k.missing("permissions", hint: "e.g. [read, trade]") }
+                k.finish()
+                if let key, let secret { account.localKeys.append(.init(name: name, key: key, secret: secret, permissions: permissions)) }
+            }
+            for (rulePath, ruleNode) in a.sequence("priorities") {
+                let r = reader.mapping(ruleNode, rulePath)
+                let rule = GatewayAccountConfig.PriorityRuleConfig(path: r.optionalString("path"), localKey: r.optionalString("local_key"),
+                                                                   priority: r.requiredString("priority", hint: "a nonce.classes name, e.g. high") ?? "normal")
+                r.finish()
+                account.priorities.append(rule)
+            }
+            a.finish()
+            c.accounts.append(account)
+        }
         g.finish()
         return c
     }

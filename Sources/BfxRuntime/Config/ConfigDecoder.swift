@@ -28,6 +28,7 @@ struct ConfigDecoder {
         config.gateway = gateway(m)
         m.finish()
         crossCheck(config, root: m)
+        crossCheckGateway(config, root: m)
         return config
     }
 

@@ -30,6 +30,10 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     public var restWait = ConfigDuration.seconds(2)
     /// Public REST cache rules (none by default).
     public var restCache: [CacheRule] = []
+    /// Largest signed REST body (bytes).
+    public var maxBodyBytes = 65_536
+    /// Upstream keys served to local programs with local credentials.
+    public var accounts: [GatewayAccountConfig] = []
 
     /// The defaults (see docs/configuration.md, `gateway`).
     public init() {}
@@ -37,7 +41,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case listen, maxClients = "max_clients", maxChannelsPerClient = "max_channels_per_client"
         case maxFrameBytes = "max_frame_bytes", sendBuffer = "send_buffer", requestsPerSecond = "requests_per_second"
-        case linger, heartbeat, rest
+        case linger, heartbeat, rest, maxBodyBytes = "max_body_bytes", accounts
     }
 
     private struct RESTSection: Encodable {
@@ -57,6 +61,8 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         try c.encode(linger, forKey: .linger)
         try c.encode(heartbeat, forKey: .heartbeat)
         try c.encode(RESTSection(wait: restWait, cache: restCache), forKey: .rest)
+        try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
+        try c.encode(accounts, forKey: .accounts)
     }
 
     /// The library configuration this section describes.
@@ -74,6 +80,48 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         c.heartbeat = heartbeat.duration
         c.restWait = restWait.duration
         c.restCache = restCache.map { GatewayConfiguration.CacheRule(path: $0.path, ttl: $0.ttl.duration) }
+        c.maxBodyBytes = maxBodyBytes
         return c
+    }
+}
+
+/// `gateway.accounts[]`: an upstream key (a `keys[]` entry) served to local programs that sign
+/// with their own local credentials (docs/gateway.md, "Accounts and signed calls").
+public struct GatewayAccountConfig: Sendable, Hashable, Encodable {
+    /// `local_keys[]`: credentials a local program signs with (from the environment only).
+    public struct LocalKeyConfig: Sendable, Hashable, Encodable {
+        /// Name in logs and the audit log.
+        public var name: String
+        /// `key: ${VAR}`.
+        public var key: SecretValue
+        /// `secret: ${VAR}`.
+        public var secret: SecretValue
+        /// `read`, `trade`, `funding`.
+        public var permissions: [String]
+    }
+
+    /// `priorities[]`: the nonce-queue class of forwarded calls; the first match wins.
+    public struct PriorityRuleConfig: Sendable, Hashable, Encodable {
+        /// Path prefix after `/v2/`, or nil for any.
+        public var path: String?
+        /// Local key name, or nil for any.
+        public var localKey: String?
+        /// A `nonce.classes` name.
+        public var priority: String
+
+        enum CodingKeys: String, CodingKey { case path, localKey = "local_key", priority }
+    }
+
+    /// The `keys[]` entry whose credentials and nonce lane serve the local programs.
+    public var key: String
+    /// Also accept requests signed with the real key (loopback only).
+    public var acceptUpstreamCredentials = false
+    /// Local credentials.
+    public var localKeys: [LocalKeyConfig] = []
+    /// Priority rules.
+    public var priorities: [PriorityRuleConfig] = []
+
+    enum CodingKeys: String, CodingKey {
+        case key, acceptUpstreamCredentials = "accept_upstream_credentials", localKeys = "local_keys", priorities
     }
 }
