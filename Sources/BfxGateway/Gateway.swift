@@ -44,6 +44,7 @@ public final class Gateway: Sendable {
     let hub: GatewayHub
     let proxy: RESTProxy
     let signed: SignedRESTProxy
+    let fanouts: [AccountFanout]
     /// Added-latency measurement (benchmarks): off unless `latencyProbe.record(true)`.
     package let latencyProbe: GatewayLatencyProbe
     private let serviceGroup: ServiceGroup
@@ -57,8 +58,10 @@ public final class Gateway: Sendable {
     private var urlHost: String { configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host }
 
     private init(configuration: GatewayConfiguration, port: Int, hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy,
-                 probe: GatewayLatencyProbe, serviceGroup: ServiceGroup, runTask: Task<Void, Never>, sweepTask: Task<Void, Never>) {
+                 fanouts: [AccountFanout], probe: GatewayLatencyProbe, serviceGroup: ServiceGroup, runTask: Task<Void, Never>,
+                 sweepTask: Task<Void, Never>) {
         self.latencyProbe = probe
+        self.fanouts = fanouts
         self.signed = signed
         self.configuration = configuration
         self.port = port
@@ -87,10 +90,18 @@ public final class Gateway: Sendable {
         let proxy = RESTProxy(rest: rest, configuration: configuration, clock: clock)
         let serverId = "bfxkit-gateway-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let probe = GatewayLatencyProbe()
-        let signed = SignedRESTProxy(accounts: accounts, verifier: SignedRequestVerifier(accounts: accounts),
-                                     configuration: configuration, clock: clock, logger: logger)
-        let router = GatewayRoutes.makeRouter(hub: hub, proxy: proxy, signed: signed, serverId: serverId, clock: clock,
-                                              probe: probe, logger: logger)
+        let verifier = SignedRequestVerifier(accounts: accounts)
+        let signed = SignedRESTProxy(accounts: accounts, verifier: verifier, configuration: configuration, clock: clock, logger: logger)
+        var fanouts: [AccountFanout] = []
+        for (index, account) in accounts.enumerated() {
+            guard let userData = account.userData else { continue }
+            let fanout = AccountFanout(index: index, name: account.name, userData: userData,
+                                       scope: configuration.deadManCancelsAllOrders ? .allOrders : .ownOrders, clock: clock, logger: logger)
+            await fanout.start()
+            fanouts.append(fanout)
+        }
+        let router = GatewayRoutes.makeRouter(hub: hub, proxy: proxy, signed: signed, auth: GatewayAuth(verifier: verifier, fanouts: fanouts),
+                                              serverId: serverId, clock: clock, probe: probe, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host.trimmingCharacters(in: ["[", "]"])
         let app = Application(
@@ -126,7 +137,7 @@ public final class Gateway: Sendable {
             }
         }
         logger.notice("gateway listening", metadata: ["ws": "ws://\(host):\(port)/ws/2", "rest": "http://\(host):\(port)/v2"])
-        return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy, signed: signed, probe: probe,
+        return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy, signed: signed, fanouts: fanouts, probe: probe,
                        serviceGroup: group, runTask: runTask, sweepTask: sweepTask)
     }
 
@@ -154,6 +165,7 @@ public final class Gateway: Sendable {
     /// Closes every local client (1001), drops the upstream subscriptions, stops listening.
     public func shutdown() async {
         sweepTask.cancel()
+        for fanout in fanouts { await fanout.stop() }
         await hub.closeAll()
         await serviceGroup.triggerGracefulShutdown()
         await runTask.value

@@ -67,10 +67,15 @@ public struct GatewayAccount: Sendable {
     public var localKeys: [LocalKey]
     /// Priority rules for forwarded calls (default: the REST client's priority by path).
     public var priorityRules: [PriorityRule]
+    /// The key's upstream authenticated session, shared by every local client that authenticates
+    /// with one of its local keys; nil: local WebSocket `auth` is refused for this key.
+    public var userData: UserDataClient?
 
     /// An account served to local programs.
     public init(name: String, rest: BfxRESTClient, upstreamCredentials: BfxCredentials? = nil,
-                acceptUpstreamCredentials: Bool = false, localKeys: [LocalKey], priorityRules: [PriorityRule] = []) {
+                acceptUpstreamCredentials: Bool = false, localKeys: [LocalKey], priorityRules: [PriorityRule] = [],
+                userData: UserDataClient? = nil) {
+        self.userData = userData
         self.name = name
         self.rest = rest
         self.upstreamCredentials = upstreamCredentials

@@ -42,6 +42,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var restWait: Duration = .seconds(2)
     /// Public REST cache rules (none by default).
     public var restCache: [CacheRule] = []
+    /// What a local client's dead-man switch (`auth` with `dms: 4`) cancels when it disconnects:
+    /// the orders it placed through the gateway (default), or every order of the key — Bitfinex's
+    /// own behaviour for a socket (ADR 0022).
+    public var deadManCancelsAllOrders = false
     /// Largest signed REST body a local program may send; larger gets 400 `["error",10020,…]`.
     public var maxBodyBytes: Int = 65_536
 

@@ -20,7 +20,7 @@ struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
 
 /// The gateway's router: `/ws/2`, `GET /v2/**`, `GET /_gateway/state`.
 enum GatewayRoutes {
-    static func makeRouter(hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy, serverId: String, clock: any BfxClock,
+    static func makeRouter(hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy, auth: GatewayAuth, serverId: String, clock: any BfxClock,
                            probe: GatewayLatencyProbe, logger: Logger) -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         let maxFrame = hub.configuration.maxFrameBytes
@@ -49,13 +49,14 @@ enum GatewayRoutes {
                 do {
                     for try await message in inbound.messages(maxSize: maxFrame) {
                         client.noteInbound()
-                        await handle(message, client: client, hub: hub, clock: clock)
+                        await handle(message, client: client, hub: hub, auth: auth, clock: clock)
                     }
                 } catch {
                     log.info("gateway client closed for an oversized or invalid frame (1009)", metadata: ["error": "\(error)"])
                     client.outbox.requestClose(code: 1009, reason: "message too big")
                 }
                 await hub.disconnected(client.id)
+                await auth.disconnected(client.id)
                 client.outbox.finish()
             }
             log.info("gateway client disconnected", metadata: ["framesOut": "\(client.outbox.sent)", "dropped": "\(client.outbox.droppedFrames)"])
@@ -94,7 +95,7 @@ enum GatewayRoutes {
     }
 
     /// One local text frame: Bitfinex's answer or error event; the socket always stays open.
-    static func handle(_ message: WebSocketMessage, client: LocalClient, hub: GatewayHub, clock: any BfxClock) async {
+    static func handle(_ message: WebSocketMessage, client: LocalClient, hub: GatewayHub, auth: GatewayAuth, clock: any BfxClock) async {
         let now = clock.monotonicNanos()
         guard case .text(let text) = message else {
             await hub.sendError(client.id, code: 10000, msg: "invalid request: binary frames are not supported", echo: nil)
@@ -110,8 +111,18 @@ enum GatewayRoutes {
             return
         }
         guard let object = value.object else {
-            if value.array != nil {
-                await hub.sendError(client.id, code: 10200, msg: "not authenticated", echo: nil)
+            if let array = value.array {
+                guard let fanout = auth.fanout(for: client.id) else {
+                    await hub.sendError(client.id, code: 10200, msg: "not authenticated", echo: nil)
+                    return
+                }
+                let type = array.count > 1 ? array[1].string ?? "" : ""
+                guard let input = try? ClientMessage.parse(value) else {
+                    await hub.sendError(client.id, code: 10020, msg: "input: invalid", echo: nil)
+                    return
+                }
+                // results reach every authenticated client as events; this task only waits for them
+                Task { await fanout.input(client, input, type: type) }
             } else {
                 await hub.sendError(client.id, code: 10000, msg: "unknown event", echo: nil)
             }
@@ -136,8 +147,7 @@ enum GatewayRoutes {
         case "unsubscribe":
             await hub.unsubscribe(client.id, request: object)
         case "auth":
-            client.noteRejected()
-            client.outbox.sendEvent("{\"event\":\"auth\",\"status\":\"FAILED\",\"chanId\":0,\"code\":10100,\"msg\":\"apikey: invalid\"}", nowNanos: now)
+            await auth.authenticate(client, object, nowNanos: now)
         default:
             await hub.sendError(client.id, code: 10000, msg: "unknown event", echo: object)
         }

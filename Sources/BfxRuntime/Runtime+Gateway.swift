@@ -30,7 +30,12 @@ extension Runtime {
             }
             accounts.append(GatewayAccount(name: account.key, rest: signed, upstreamCredentials: credentials,
                                            acceptUpstreamCredentials: account.acceptUpstreamCredentials,
-                                           localKeys: localKeys, priorityRules: rules))
+                                           localKeys: localKeys, priorityRules: rules,
+                                           userData: userData[account.key]?.client))
+            if userData[account.key] == nil {
+                logger.notice("gateway account without an authenticated session: local WebSocket auth is refused for it",
+                              metadata: ["key": "\(account.key)", "hint": "add a connections: entry with key: \(account.key)"])
+            }
         }
         do {
             gateway = try await Gateway.start(section.configuration, upstream: client, rest: rest, accounts: accounts,

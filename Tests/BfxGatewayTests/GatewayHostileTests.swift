@@ -55,18 +55,22 @@ extension GatewayIntegrationTests {
             try await GatewayFixture.with({ $0.sendBuffer = 64 }) { fx in
                 let good = try await openLocal(fx)
                 let goodChan = try await good.subscribe("{\"event\":\"subscribe\",\"channel\":\"book\",\"symbol\":\"tBTCUSD\",\"prec\":\"R0\",\"len\":\"100\"}")
-                let stalled = try await NonReadingClient.connect(port: fx.gateway.port, subscribe: [
-                    "{\"event\":\"subscribe\",\"channel\":\"book\",\"symbol\":\"tBTCUSD\",\"prec\":\"R0\",\"len\":\"100\"}",
-                    "{\"event\":\"subscribe\",\"channel\":\"trades\",\"symbol\":\"tBTCUSD\"}",
-                    "{\"event\":\"subscribe\",\"channel\":\"book\",\"symbol\":\"tETHUSD\",\"prec\":\"R0\",\"len\":\"100\"}",
-                ])
+                // every book and trade channel of the simulator's six symbols: enough bytes per tick
+                // that the kernel buffers (autotuned up to a few MB) fill quickly
+                var requests: [String] = []
+                for symbol in ["tBTCUSD", "tETHUSD", "tXRPBTC", "tETHBTC", "fUSD", "fBTC"] {
+                    requests.append("{\"event\":\"subscribe\",\"channel\":\"book\",\"symbol\":\"\(symbol)\",\"prec\":\"R0\",\"len\":\"100\"}")
+                    requests.append("{\"event\":\"subscribe\",\"channel\":\"book\",\"symbol\":\"\(symbol)\",\"prec\":\"P0\",\"len\":\"250\"}")
+                    requests.append("{\"event\":\"subscribe\",\"channel\":\"trades\",\"symbol\":\"\(symbol)\"}")
+                }
+                let stalled = try await NonReadingClient.connect(port: fx.gateway.port, subscribe: requests)
                 defer { stalled.close() }
                 try await waitFor("the non-reading client is subscribed") {
-                    await fx.gateway.snapshot().clients.contains { $0.channels.count == 3 }
+                    await fx.gateway.snapshot().clients.contains { $0.channels.count == 18 }
                 }
-                // bounded: 400 rounds of 50 ticks at most
+                // bounded: 400 rounds of 200 ticks at most
                 for _ in 0..<400 where await fx.gateway.snapshot().overflows == 0 {
-                    await fx.simulator.step(50)
+                    await fx.simulator.step(200)
                     _ = await eventually(timeout: .milliseconds(50)) { await fx.gateway.snapshot().overflows > 0 }
                 }
                 #expect(await fx.gateway.snapshot().overflows == 1)

@@ -1,4 +1,5 @@
 import BfxClient
+import BfxNonce
 import BfxProtocol
 import BfxSimulator
 import BfxTestSupport
@@ -17,6 +18,7 @@ struct GatewayFixture {
     let upstream: BfxClient
     let rest: BfxRESTClient
     let gateway: Gateway
+    let userData: UserDataClient?
     private let forwarder: Task<Void, Never>
 
     static func logger(_ label: String) -> Logger {
@@ -57,17 +59,24 @@ struct GatewayFixture {
         configuration.linger = .seconds(30)
         adjust(&configuration)
         var accounts: [GatewayAccount] = []
+        var userData: UserDataClient?
         if account {
+            let nonces = NonceManager()
             let signedREST = BfxRESTClient(configuration: BfxRESTConfiguration(publicBaseURL: base, authBaseURL: base, rateLimits: restLimits),
-                                           credentials: Keys.upstream, logger: logger("test.rest"))
+                                           credentials: Keys.upstream, nonceManager: nonces, logger: logger("test.rest"))
+            let session = UserDataClient(credentials: Keys.upstream,
+                                         transport: try WebSocketUserDataTransport(url: simulator.wsURL, rateLimit: ConnectionRateLimit(maxConnections: 100, window: .seconds(15))),
+                                         nonceManager: nonces, logger: logger("test.userdata"))
+            try await session.start()
+            userData = session
             accounts = [GatewayAccount(name: "main", rest: signedREST, upstreamCredentials: Keys.upstream,
-                                       localKeys: [Keys.trader, Keys.reader])]
+                                       localKeys: [Keys.trader, Keys.reader], userData: session)]
         }
         let gateway = try await Gateway.start(configuration, upstream: upstream, rest: rest, accounts: accounts, logger: logger("test.gateway"))
         let forwarder = Task {
             for await event in upstream.events { await gateway.observe(event) }
         }
-        return GatewayFixture(simulator: simulator, upstream: upstream, rest: rest, gateway: gateway, forwarder: forwarder)
+        return GatewayFixture(simulator: simulator, upstream: upstream, rest: rest, gateway: gateway, userData: userData, forwarder: forwarder)
     }
 
     /// A client configuration with fast reconnects (for the upstream and for local clients).
@@ -89,6 +98,7 @@ struct GatewayFixture {
 
     func shutdown() async {
         await gateway.shutdown()
+        await userData?.stop()
         forwarder.cancel()
         await upstream.shutdown()
         await simulator.shutdown()

@@ -61,6 +61,7 @@ extension ConfigDecoder {
         }
         rest.finish()
         c.maxBodyBytes = g.int("max_body_bytes", default: c.maxBodyBytes, range: 2...(16 << 20))
+        if let node = g.value("dms_scope"), let scope = reader.choice(node, g.path.key("dms_scope"), allowed: ["own", "all"]) { c.dmsScope = scope }
         for (path, node) in g.sequence("accounts") {
             let a = reader.mapping(node, path)
             var account = GatewayAccountConfig(key: a.requiredString("key", hint: "a keys[] name") ?? "")

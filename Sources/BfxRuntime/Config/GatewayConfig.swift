@@ -32,6 +32,8 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     public var restCache: [CacheRule] = []
     /// Largest signed REST body (bytes).
     public var maxBodyBytes = 65_536
+    /// `dms_scope`: what a local client's dead-man switch cancels — `own` (its orders, default) or `all`.
+    public var dmsScope = "own"
     /// Upstream keys served to local programs with local credentials.
     public var accounts: [GatewayAccountConfig] = []
 
@@ -41,7 +43,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case listen, maxClients = "max_clients", maxChannelsPerClient = "max_channels_per_client"
         case maxFrameBytes = "max_frame_bytes", sendBuffer = "send_buffer", requestsPerSecond = "requests_per_second"
-        case linger, heartbeat, rest, maxBodyBytes = "max_body_bytes", accounts
+        case linger, heartbeat, rest, maxBodyBytes = "max_body_bytes", accounts, dmsScope = "dms_scope"
     }
 
     private struct RESTSection: Encodable {
@@ -63,6 +65,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         try c.encode(RESTSection(wait: restWait, cache: restCache), forKey: .rest)
         try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try c.encode(accounts, forKey: .accounts)
+        try c.encode(dmsScope, forKey: .dmsScope)
     }
 
     /// The library configuration this section describes.
@@ -81,6 +84,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         c.restWait = restWait.duration
         c.restCache = restCache.map { GatewayConfiguration.CacheRule(path: $0.path, ttl: $0.ttl.duration) }
         c.maxBodyBytes = maxBodyBytes
+        c.deadManCancelsAllOrders = dmsScope == "all"
         return c
     }
 }
