@@ -44,7 +44,7 @@ if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
   # measure throughput, latency percentiles and RSS across processes, so they run as programs.
   bin="$(cd Benchmarks && $SWIFT build -c release --show-bin-path)"
   for program in "SimulatorThroughput 5 book" "ClientThroughput 5 4 burst" "ResubscribeLatency 50" \
-                 "UserDataBenchmarks 500 200000" "ClientMemory 10"; do
+                 "UserDataBenchmarks 500 200000" "ClientMemory 10" "GatewayFanout 4000"; do
     set -- $program
     echo "== $program" | tee -a "tmp/ordo-$stamp.txt"
     (cd Benchmarks && timeout 300 "$bin/$1" "${@:2}" 2>&1) | tee -a "tmp/ordo-$stamp.txt"
@@ -55,6 +55,11 @@ if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
 fi
 
 [ $peers = 1 ] || { echo "bench: done in $(elapsed) s (peers skipped)"; exit 0; }
+
+# 2b. many programs on one key: through the gateway vs direct, side by side (issue "Gateway, part 2")
+$SWIFT build --product bfxrun
+.bench-venv/bin/python scripts/check-gateway-signed.py --bfxrun "$($SWIFT build --show-bin-path)/bfxrun" --seconds 35 \
+  | tee "peer-bench/results/gateway-signed-$stamp.txt"
 
 # 3. release bfxrun (simulator) and bfx-bench-consume (the bfxkit consumer) of the root package.
 if [ -z "${BFXRUN:-}" ]; then

@@ -2,7 +2,10 @@ import BfxClient
 import BfxProtocol
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
+import NIOSSL
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -21,7 +24,7 @@ import ServiceLifecycle
 /// gateway adds one subscription per distinct channel, the published state that late joiners and
 /// healed clients get, and per-local-connection flags, sequence numbers and checksums.
 public final class Gateway: Sendable {
-    /// Why ``start(_:upstream:rest:clock:logger:)`` failed.
+    /// Why ``start(_:upstream:rest:accounts:clock:logger:)`` failed.
     public enum StartError: Error, Sendable, CustomStringConvertible {
         /// The configuration is invalid (every problem listed).
         case invalidConfiguration([String])
@@ -52,9 +55,9 @@ public final class Gateway: Sendable {
     private let sweepTask: Task<Void, Never>
 
     /// `ws://HOST:PORT/ws/2` — what local programs use instead of Bitfinex's WebSocket URL.
-    public var wsURL: String { "ws://\(urlHost):\(port)/ws/2" }
+    public var wsURL: String { "\(configuration.usesTLS ? "wss" : "ws")://\(urlHost):\(port)/ws/2" }
     /// `http://HOST:PORT` — the REST base (`/v2/…` below it, like `https://api-pub.bitfinex.com`).
-    public var restURL: String { "http://\(urlHost):\(port)" }
+    public var restURL: String { "\(configuration.usesTLS ? "https" : "http")://\(urlHost):\(port)" }
     private var urlHost: String { configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host }
 
     private init(configuration: GatewayConfiguration, port: Int, hub: GatewayHub, proxy: RESTProxy, signed: SignedRESTProxy,
@@ -84,8 +87,23 @@ public final class Gateway: Sendable {
     public static func start(_ configuration: GatewayConfiguration, upstream: BfxClient, rest: BfxRESTClient,
                              accounts: [GatewayAccount] = [], clock: any BfxClock = SystemClock(),
                              logger: Logger = Logger(label: "bfxkit.gateway")) async throws -> Gateway {
-        let problems = configuration.problems
+        var problems = configuration.problems
+        if !GatewayConfiguration.isLoopback(configuration.host) {
+            // off-host: local credentials only, never the real key's pass-through
+            for account in accounts where account.acceptUpstreamCredentials {
+                problems.append("account \(account.name): accept_upstream_credentials is loopback only")
+            }
+        }
         guard problems.isEmpty else { throw StartError.invalidConfiguration(problems) }
+        var tls: TLSConfiguration?
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+                tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            } catch {
+                throw StartError.invalidConfiguration(["tls: cannot load certificate \(certificate) / key \(key): \(error)"])
+            }
+        }
         let hub = GatewayHub(configuration: configuration, upstream: upstream, clock: clock, logger: logger)
         let proxy = RESTProxy(rest: rest, configuration: configuration, clock: clock)
         let serverId = "bfxkit-gateway-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -104,10 +122,13 @@ public final class Gateway: Sendable {
                                               serverId: serverId, clock: clock, probe: probe, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host.trimmingCharacters(in: ["[", "]"])
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router,
+                                                            configuration: .init(ws: .init(maxFrameSize: configuration.maxFrameBytes)))
+        let server: HTTPServerBuilder
+        if let tls { server = try .tls(plain, tlsConfiguration: tls) } else { server = plain }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router,
-                                           configuration: .init(ws: .init(maxFrameSize: configuration.maxFrameBytes))),
+            server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in portContinuation.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
@@ -136,14 +157,15 @@ public final class Gateway: Sendable {
                 await hub.heartbeatSweep()
             }
         }
-        logger.notice("gateway listening", metadata: ["ws": "ws://\(host):\(port)/ws/2", "rest": "http://\(host):\(port)/v2"])
+        let scheme = configuration.usesTLS ? ("wss", "https") : ("ws", "http")
+        logger.notice("gateway listening", metadata: ["ws": "\(scheme.0)://\(host):\(port)/ws/2", "rest": "\(scheme.1)://\(host):\(port)/v2"])
         return Gateway(configuration: configuration, port: port, hub: hub, proxy: proxy, signed: signed, fanouts: fanouts, probe: probe,
                        serviceGroup: group, runTask: runTask, sweepTask: sweepTask)
     }
 
     /// Feeds the upstream client's connection events to the gateway: maintenance start and end
     /// are forwarded to every local client (20060/20061); restarts (20051), reconnects and
-    /// resyncs are not — the gateway absorbs them. Call it for every ``BfxClient/events`` element
+    /// resyncs are not — the gateway absorbs them. Call it for every `BfxClient.events` element
     /// (the owner of the client reads that stream; the runtime does this for you).
     public func observe(_ event: ClientEvent) async {
         if case .maintenance(_, let active) = event { await hub.setMaintenance(active) }

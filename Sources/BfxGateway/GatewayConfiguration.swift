@@ -17,7 +17,8 @@ public struct GatewayConfiguration: Sendable, Hashable {
         }
     }
 
-    /// Listen host; loopback only (``Gateway/StartError/invalidConfiguration(_:)`` otherwise).
+    /// Listen host. Loopback by default; any other address needs ``tlsCertificatePath`` and
+    /// ``tlsKeyPath`` (``Gateway/StartError/invalidConfiguration(_:)`` otherwise).
     public var host: String = "127.0.0.1"
     /// Listen port; 0 picks a free one (see ``Gateway/port``).
     public var port: Int = 8766
@@ -42,6 +43,12 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var restWait: Duration = .seconds(2)
     /// Public REST cache rules (none by default).
     public var restCache: [CacheRule] = []
+    /// PEM certificate (chain) file: with ``tlsKeyPath``, the gateway serves `wss://` and `https://`.
+    public var tlsCertificatePath: String?
+    /// PEM private key file of ``tlsCertificatePath``.
+    public var tlsKeyPath: String?
+    /// True when TLS is configured.
+    public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
     /// What a local client's dead-man switch (`auth` with `dms: 4`) cancels when it disconnects:
     /// the orders it placed through the gateway (default), or every order of the key — Bitfinex's
     /// own behaviour for a socket (ADR 0022).
@@ -57,9 +64,10 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// What is wrong with this configuration, or an empty list.
     public var problems: [String] {
         var out: [String] = []
-        if !Self.isLoopback(host) {
-            out.append("listen host \(host) is not loopback; the gateway serves loopback only until TLS and local credentials are configured")
+        if !Self.isLoopback(host) && !usesTLS {
+            out.append("listen host \(host) is not loopback: serving other hosts needs TLS (tls certificate and key)")
         }
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) { out.append("tls needs both a certificate and a key") }
         if !(0...65_535).contains(port) { out.append("port \(port) is not 0…65535") }
         if maxClients < 1 { out.append("max_clients must be at least 1") }
         if let m = maxChannelsPerClient, m < 1 { out.append("max_channels_per_client must be at least 1 (or 0 for no limit)") }

@@ -83,7 +83,7 @@ final class SignedRESTProxy: Sendable {
             case .badNonce: "bad_nonce"
             case .permission: "permission"
             }
-            return answer(500, refusal.body, signer: nil, outcome: outcome)
+            return answer(500, refusal.body, signer: verifier.signer(apiKey: apiKey), outcome: outcome)
         }
         let account = accounts[signer.account]
         let priority = account.priorityRules.first { rule in

@@ -85,10 +85,16 @@ final class SignedRequestVerifier: Sendable {
     /// Checks a WebSocket `auth` (payload must be `AUTH<nonce>`).
     func verifyAuth(apiKey: String, payload: String, nonce: Int64, signature: String) -> Result<Signer, Refusal> {
         guard let credential = credentials[apiKey] else { return .failure(.unknownKey) }
-        guard payload == "AUTH\(nonce)" || payload.hasPrefix("AUTH") else { return .failure(.badNonce) }
+        guard payload == "AUTH\(nonce)", nonce > 0, nonce <= BfxSignature.maxNonce else { return .failure(.badNonce) }
         guard BfxSignature.verify(secret: credential.secret, message: payload, signature: signature) else { return .failure(.badSignature) }
         guard remember(apiKey + ":" + signature) else { return .failure(.replayed) }
         return .success(Signer(account: credential.account, name: credential.name, permissions: credential.permissions))
+    }
+
+    /// The account and local key name of `apiKey` (audit entries of refused calls), if known.
+    func signer(apiKey: String?) -> Signer? {
+        guard let apiKey, let credential = credentials[apiKey] else { return nil }
+        return Signer(account: credential.account, name: credential.name, permissions: credential.permissions)
     }
 
     /// Records a signature; false when it was already seen.

@@ -153,7 +153,11 @@ struct NonceFloorCommand: AsyncParsableCommand {
         try await manager.raiseFloor(key: keyID, to: target)
         let last = await manager.snapshot().keys.first { $0.keyID == keyID }?.lastNonce
         await manager.shutdown()
-        print("\(keyID): floor raised to \(target); last nonce now \(last.map(String.init) ?? "-") (\(store.rawValue) store)")
+        if let last, last > target {
+            print("\(keyID): floor already above \(target) (never lowered); last nonce \(last) (\(store.rawValue) store)")
+        } else {
+            print("\(keyID): floor raised to \(target); last nonce now \(last.map(String.init) ?? "-") (\(store.rawValue) store)")
+        }
     }
 }
 

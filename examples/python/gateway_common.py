@@ -1,6 +1,8 @@
-"""Shared plumbing of the gateway market-data example programs (gateway_market_bfxapi.py,
+"""Shared plumbing of the gateway example programs. Market data (gateway_market_bfxapi.py,
 gateway_market_ccxt.py): command line, per-channel counters, the ``READY`` line and the JSON
-report. Nothing here touches a client library; each program only *observes* what its library
+report. Signed REST (gateway_signed_bfxapi.py, gateway_signed_ccxt.py): ``parse_signed_args``
+(credentials from the environment) and ``SignedReport`` (calls, nonce errors, other errors, orders
+placed). Nothing here touches a client library; each program only *observes* what its library
 receives and dispatches.
 
 The loopback guard and the number formatting come from the peer benchmark harness
@@ -27,7 +29,7 @@ from common import install_loopback_guard, js_str, require_loopback  # noqa: E40
 
 __all__ = [
     "ChannelStats", "Report", "channel_key", "classify", "js_str", "parse_args", "print_ready", "run_program",
-    "require_loopback", "install_loopback_guard", "BOOK_PRECISIONS",
+    "require_loopback", "install_loopback_guard", "BOOK_PRECISIONS", "NONCE_SMALL", "SignedReport", "parse_signed_args",
 ]
 
 BOOK_PRECISIONS = ["P0", "P1", "P2", "P3", "P4", "R0"]
@@ -260,6 +262,131 @@ class Report:
             "info_events": self.info_events,
             "errors": self.errors,
         }
+        tmp = Path(self.args.report + ".tmp")
+        tmp.write_text(json.dumps(report, indent=1) + "\n")
+        tmp.replace(self.args.report)
+        return report
+
+
+# ------------------------------------------------------------------------------------------------
+# Signed REST programs (gateway_signed_bfxapi.py, gateway_signed_ccxt.py)
+# ------------------------------------------------------------------------------------------------
+
+NONCE_SMALL = 10114
+
+
+def parse_signed_args(description: str) -> argparse.Namespace:
+    """Options of the signed-REST example programs. Credentials come from the environment
+    (``--key-env``/``--secret-env`` name the variables), never from the command line; the URL must
+    be loopback and the loopback guard is installed."""
+    import os
+
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--rest-url", required=True, help="http://127.0.0.1:PORT/v2 (gateway or simulator)")
+    p.add_argument("--key-env", default="BFX_API_KEY", help="environment variable holding the API key (default BFX_API_KEY)")
+    p.add_argument("--secret-env", default="BFX_API_SECRET",
+                   help="environment variable holding the API secret (default BFX_API_SECRET)")
+    p.add_argument("--seconds", type=float, default=15.0, help="run time, then write the report")
+    p.add_argument("--report", required=True, help="JSON report file to write")
+    p.add_argument("--name", default="", help="a label for the report (default: the program's name)")
+    p.add_argument("--symbol", default="tBTCUSD", help="trading symbol of the orders")
+    p.add_argument("--price", default="1000", help="limit price of the BUY orders: far below the market, so they never fill")
+    p.add_argument("--amount", default="0.001", help="order amount (base currency)")
+    p.add_argument("--cid-base", type=int, required=True,
+                   help="client order ids are CID_BASE+1, CID_BASE+2, …: give every program its own range")
+    p.add_argument("--max-orders", type=int, default=100, help="submit at most this many orders (Bitfinex: 1000 per 5 min per user)")
+    p.add_argument("--workers", type=int, default=2, help="concurrent workers sharing one client (threads / asyncio tasks)")
+    p.add_argument("--interval", type=float, default=0.25, help="pause of each worker between two cycles, seconds")
+    args = p.parse_args()
+    if not 1 <= args.seconds <= 3600:
+        p.error("--seconds must be within 1..3600")
+    if not 1 <= args.workers <= 64:
+        p.error("--workers must be within 1..64")
+    if not 0 <= args.interval <= 60:
+        p.error("--interval must be within 0..60")
+    args.api_key = os.environ.get(args.key_env, "")
+    args.api_secret = os.environ.get(args.secret_env, "")
+    if not args.api_key or not args.api_secret:
+        p.error(f"set {args.key_env} and {args.secret_env} (the credentials this program signs with)")
+    require_loopback(args.rest_url)
+    install_loopback_guard()
+    return args
+
+
+class SignedReport:
+    """Counters of a signed-REST workload: calls per operation, nonce errors (10114), other errors
+    (by code), orders placed (id, cid, cancelled). Thread-safe (bitfinex-api-py workers are threads)."""
+
+    def __init__(self, args: argparse.Namespace, program: str, library: str, version: str) -> None:
+        import threading
+
+        self.args = args
+        self.lock = threading.Lock()
+        self.started_ms = now_ms()
+        self.ends_at_ms = self.started_ms + int(args.seconds * 1000)
+        self.head = {"program": args.name or program, "library": library, "library_version": version,
+                     "python": sys.version.split()[0], "rest_url": args.rest_url, "seconds": args.seconds,
+                     "workers": args.workers, "cid_base": args.cid_base}
+        self.calls: Dict[str, int] = {}
+        self.ok: Dict[str, int] = {}
+        self.nonce_errors = 0
+        self.other_errors: Dict[str, int] = {}
+        self.error_samples: List[str] = []
+        self.orders: List[Dict[str, Any]] = []
+        self.next_cid = args.cid_base
+
+    def remaining_s(self) -> float:
+        return max(0.0, (self.ends_at_ms - now_ms()) / 1000.0)
+
+    def take_cid(self) -> Optional[int]:
+        """The next client order id, or None once ``--max-orders`` were used."""
+        with self.lock:
+            if self.next_cid - self.args.cid_base >= self.args.max_orders:
+                return None
+            self.next_cid += 1
+            return self.next_cid
+
+    def call(self, op: str) -> None:
+        with self.lock:
+            self.calls[op] = self.calls.get(op, 0) + 1
+
+    def success(self, op: str) -> None:
+        with self.lock:
+            self.ok[op] = self.ok.get(op, 0) + 1
+
+    def failure(self, op: str, code: Optional[int], text: str) -> None:
+        """One failed call: ``code`` is the Bitfinex error code when known (10114 = nonce error)."""
+        with self.lock:
+            if code == NONCE_SMALL:
+                self.nonce_errors += 1
+            else:
+                key = str(code) if code is not None else "other"
+                self.other_errors[key] = self.other_errors.get(key, 0) + 1
+            if len(self.error_samples) < 20:
+                self.error_samples.append(f"{op}: {text}"[:300])
+
+    def placed(self, order_id: int, cid: int) -> Dict[str, Any]:
+        entry = {"id": order_id, "cid": cid, "cancelled": False}
+        with self.lock:
+            self.orders.append(entry)
+        return entry
+
+    def write(self) -> Dict[str, Any]:
+        with self.lock:
+            report = {
+                **self.head,
+                "started_ms": self.started_ms,
+                "ended_ms": now_ms(),
+                "calls": sum(self.calls.values()),
+                "calls_by_op": dict(sorted(self.calls.items())),
+                "ok_by_op": dict(sorted(self.ok.items())),
+                "nonce_errors": self.nonce_errors,
+                "other_errors": sum(self.other_errors.values()),
+                "other_errors_by_code": dict(sorted(self.other_errors.items())),
+                "error_samples": list(self.error_samples),
+                "orders_placed": len(self.orders),
+                "orders": list(self.orders),
+            }
         tmp = Path(self.args.report + ".tmp")
         tmp.write_text(json.dumps(report, indent=1) + "\n")
         tmp.replace(self.args.report)

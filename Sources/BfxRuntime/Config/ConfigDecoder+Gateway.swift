@@ -16,6 +16,10 @@ extension ConfigDecoder {
             for local in account.localKeys where !names.insert(local.name).inserted {
                 reader.report(nil, path.key("local_keys"), .duplicateKey, "local key name '\(local.name)' is used twice")
             }
+            if account.acceptUpstreamCredentials, let (host, _) = MetricsConfig.split(gateway.listen), !GatewayConfiguration.isLoopback(host) {
+                reader.report(nil, path.key("accept_upstream_credentials"), .invalidValue,
+                              "the real key's credentials are accepted on loopback only", hint: "give off-host programs local_keys")
+            }
             for (ruleIndex, rule) in account.priorities.enumerated() where !classes.contains(rule.priority) {
                 reader.report(nil, path.key("priorities").index(ruleIndex).key("priority"), .invalidValue, "no nonce class '\(rule.priority)'",
                               hint: "one of \(classes.joined(separator: ", "))")
@@ -34,9 +38,9 @@ extension ConfigDecoder {
         if let node = g.value("listen"), let text = reader.string(node, g.path.key("listen"))?.text {
             if let (host, _) = MetricsConfig.split(text) {
                 c.listen = text
-                if !GatewayConfiguration.isLoopback(host) {
+                if !GatewayConfiguration.isLoopback(host) && !g.has("tls") {
                     reader.report(node, g.path.key("listen"), .invalidValue, "'\(host)' is not a loopback address",
-                                  hint: "the gateway serves loopback only (127.0.0.1 or [::1]) until TLS and local credentials are configured")
+                                  hint: "serving other hosts needs tls: {certificate: FILE, key: FILE} (and local credentials only)")
                 }
             } else {
                 reader.report(node, g.path.key("listen"), .invalidValue, "'\(text)' is not HOST:PORT", hint: "e.g. 127.0.0.1:8766 (port 0 = any free port)")
@@ -61,6 +65,12 @@ extension ConfigDecoder {
         }
         rest.finish()
         c.maxBodyBytes = g.int("max_body_bytes", default: c.maxBodyBytes, range: 2...(16 << 20))
+        if g.has("tls") {
+            let t = g.mapping("tls")
+            c.tlsCertificate = t.requiredString("certificate", hint: "a PEM certificate file")
+            c.tlsKey = t.requiredString("key", hint: "a PEM private key file")
+            t.finish()
+        }
         if let node = g.value("dms_scope"), let scope = reader.choice(node, g.path.key("dms_scope"), allowed: ["own", "all"]) { c.dmsScope = scope }
         for (path, node) in g.sequence("accounts") {
             let a = reader.mapping(node, path)

@@ -32,6 +32,10 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     public var restCache: [CacheRule] = []
     /// Largest signed REST body (bytes).
     public var maxBodyBytes = 65_536
+    /// `tls.certificate` / `tls.key`: PEM files; required to listen on a non-loopback address.
+    public var tlsCertificate: String?
+    /// PEM private key of `tlsCertificate`.
+    public var tlsKey: String?
     /// `dms_scope`: what a local client's dead-man switch cancels — `own` (its orders, default) or `all`.
     public var dmsScope = "own"
     /// Upstream keys served to local programs with local credentials.
@@ -43,7 +47,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case listen, maxClients = "max_clients", maxChannelsPerClient = "max_channels_per_client"
         case maxFrameBytes = "max_frame_bytes", sendBuffer = "send_buffer", requestsPerSecond = "requests_per_second"
-        case linger, heartbeat, rest, maxBodyBytes = "max_body_bytes", accounts, dmsScope = "dms_scope"
+        case linger, heartbeat, rest, maxBodyBytes = "max_body_bytes", accounts, dmsScope = "dms_scope", tls
     }
 
     private struct RESTSection: Encodable {
@@ -66,6 +70,7 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try c.encode(accounts, forKey: .accounts)
         try c.encode(dmsScope, forKey: .dmsScope)
+        if let tlsCertificate, let tlsKey { try c.encode(["certificate": tlsCertificate, "key": tlsKey], forKey: .tls) }
     }
 
     /// The library configuration this section describes.
@@ -85,6 +90,8 @@ public struct GatewayConfig: Sendable, Hashable, Encodable {
         c.restCache = restCache.map { GatewayConfiguration.CacheRule(path: $0.path, ttl: $0.ttl.duration) }
         c.maxBodyBytes = maxBodyBytes
         c.deadManCancelsAllOrders = dmsScope == "all"
+        c.tlsCertificatePath = tlsCertificate
+        c.tlsKeyPath = tlsKey
         return c
     }
 }
