@@ -49,7 +49,7 @@ public final class Gateway: Sendable {
     let signed: SignedRESTProxy
     let fanouts: [AccountFanout]
     /// Added-latency measurement (benchmarks): off unless `latencyProbe.record(true)`.
-    package let latencyProbe: GatewayLatencyProbe
+    public let latencyProbe: GatewayLatencyProbe
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Never>
     private let sweepTask: Task<Void, Never>

@@ -1,19 +1,21 @@
 import Synchronization
 
-/// Optional measurement of the gateway's added latency (benchmarks, diagnostics): for every batch
+/// Optional measurement of the gateway's added latency (benchmarks, diagnostics; `make bench`
+/// reports it): for every batch
 /// a writer hands to the socket, the time from the oldest frame's enqueue (right after the feed
 /// processed the upstream event) to the completed write. Off by default; costs one atomic load
 /// per batch while off.
-package final class GatewayLatencyProbe: Sendable {
+public final class GatewayLatencyProbe: Sendable {
     private let enabled = Atomic<Bool>(false)
     private let samples = Mutex<[UInt64]>([])
     /// The most samples kept (older ones are not replaced: a run measures its first window).
-    package static let capacity = 2_000_000
+    public static let capacity = 2_000_000
 
-    package init() {}
+    /// A probe that is off.
+    public init() {}
 
     /// Starts (clearing earlier samples) or stops recording.
-    package func record(_ on: Bool) {
+    public func record(_ on: Bool) {
         if on { samples.withLock { $0.removeAll(keepingCapacity: true) } }
         enabled.store(on, ordering: .relaxed)
     }
@@ -25,5 +27,5 @@ package final class GatewayLatencyProbe: Sendable {
     }
 
     /// The recorded latencies, nanoseconds, unsorted.
-    package var recorded: [UInt64] { samples.withLock { $0 } }
+    public var recorded: [UInt64] { samples.withLock { $0 } }
 }

@@ -19,7 +19,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Argument(help: "The YAML configuration file with a `gateway:` section.")
     var config: String
 
-    @Option(help: "Gateway listen address HOST:PORT, loopback only (overrides gateway.listen; port 0 = any free port).")
+    @Option(help: "Gateway listen address HOST:PORT (overrides gateway.listen; non-loopback needs gateway.tls; port 0 = any free port).")
     var listen: String?
 
     @Option(help: "Metrics/dashboard listen address HOST:PORT (overrides metrics.listen).")

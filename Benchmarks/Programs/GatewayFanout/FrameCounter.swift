@@ -49,7 +49,7 @@ final class FrameCounter: ChannelInboundHandler, @unchecked Sendable {
             buffer = ByteBufferAllocator().buffer(bytes: rest)
         }
         if capturing.load(ordering: .relaxed) {
-            captured.withLock { $0?.writeImmutableBuffer(buffer) }
+            captured.withLock { _ = $0?.writeImmutableBuffer(buffer) }
         }
         bytes.add(buffer.readableBytes, ordering: .relaxed)
         var counted = 0

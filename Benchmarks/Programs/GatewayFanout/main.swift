@@ -24,12 +24,15 @@ import Glibc
 
 let ticks = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 4_000 : 4_000
 let group = MultiThreadedEventLoopGroup.singleton
-var quiet = Logger(label: "bench")
-quiet.logLevel = .error
+let quiet: Logger = {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    return logger
+}()
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
@@ -132,16 +135,17 @@ for clients in [1, 10, 100] {
     let cpu0 = cpuSeconds()
     let upstreamBefore = await setup.simulator.stats().messagesSent
     await setup.simulator.burst(ticks: ticks)
+    let released = DispatchTimeNanos.now()  // the burst's frames are on the upstream socket from here
     await waitQuiet(counters)
     let cpu = cpuSeconds() - cpu0
     let upstreamFrames = await setup.simulator.stats().messagesSent - upstreamBefore
     let stream = counters[0].stopCapture()
     let frames = zip(counters, before).reduce(0) { $0 + $1.0.frames.load(ordering: .relaxed) - $1.1 }
-    let first = counters.map { $0.firstFrameNanos.load(ordering: .relaxed) }.filter { $0 > 0 }.min() ?? 0
-    let last = counters.map { $0.lastFrameNanos.load(ordering: .relaxed) }.max() ?? 0
-    let seconds = Double(last &- first) / 1e9
+    let last: UInt64 = counters.map { $0.lastFrameNanos.load(ordering: .relaxed) }.max() ?? 0
+    // from the upstream release (upstream decode, verification, diff, fan-out) to the last local frame
+    let seconds = Double(last &- released) / 1e9
     let gatewayRate = seconds > 0 ? Double(frames) / seconds : 0
-    for channel in channels { try? await channel.close() }
+    for channel in channels { channel.close(promise: nil) }
     await setup.stop()
 
     // the ceiling: the same bytes, the same number of readers, a bare NIO server
@@ -157,16 +161,16 @@ for clients in [1, 10, 100] {
     try await Task.sleep(for: .milliseconds(100))
     bareCounters.forEach { $0.resetTimes() }
     let bareCPU0 = cpuSeconds()
+    let bareStart = DispatchTimeNanos.now()
     try await BareFanout.send(stream, to: bare.registry)
     await waitQuiet(bareCounters)
     let bareCPU = cpuSeconds() - bareCPU0
     let bareFrames = bareCounters.reduce(0) { $0 + $1.frames.load(ordering: .relaxed) }
-    let bareFirst = bareCounters.map { $0.firstFrameNanos.load(ordering: .relaxed) }.filter { $0 > 0 }.min() ?? 0
-    let bareLast = bareCounters.map { $0.lastFrameNanos.load(ordering: .relaxed) }.max() ?? 0
-    let bareSeconds = Double(bareLast &- bareFirst) / 1e9
+    let bareLast: UInt64 = bareCounters.map { $0.lastFrameNanos.load(ordering: .relaxed) }.max() ?? 0
+    let bareSeconds = Double(bareLast &- bareStart) / 1e9
     let bareRate = bareSeconds > 0 ? Double(bareFrames) / bareSeconds : 0
-    for channel in bareChannels { try? await channel.close() }
-    try? await bare.server.close()
+    for channel in bareChannels { channel.close(promise: nil) }
+    bare.server.close(promise: nil)
 
     print("fan-out \(clients) clients: gateway \(fmt(gatewayRate)) local frames/s (\(frames) frames from \(upstreamFrames) upstream in \(fmt(seconds, 2)) s, "
         + "CPU \(fmt(frames > 0 ? cpu / Double(frames) * 1e6 : 0, 2)) s per million) | bare NIO \(fmt(bareRate)) frames/s "
@@ -196,7 +200,7 @@ do {
     func pct(_ p: Double) -> Double { samples.isEmpty ? 0 : Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1e3 }
     print("latency 50 clients at \(fmt(upstreamRate)) upstream msgs/s (\(fmt(localRate)) local frames/s): feed enqueue → write done per batch "
         + "p50 \(fmt(pct(0.5), 1)) µs, p99 \(fmt(pct(0.99), 1)) µs, max \(fmt(pct(1.0), 1)) µs over \(samples.count) batches")
-    for channel in channels { try? await channel.close() }
+    for channel in channels { channel.close(promise: nil) }
     await setup.stop()
 }
 
@@ -225,6 +229,6 @@ do {
     let subscribed = state.clients.reduce(0) { $0 + $1.channels.count }
     print("memory 100 clients × 10 channels (\(subscribed) local subscriptions, \(state.channels.count) upstream): process RSS \(fmt(rssMB(), 1)) MB "
         + "(\(fmt(rssBefore, 1)) MB before the simulator, client and gateway started)")
-    for channel in channels { try? await channel.close() }
+    for channel in channels { channel.close(promise: nil) }
     await setup.stop()
 }
