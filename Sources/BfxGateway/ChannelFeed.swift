@@ -272,7 +272,8 @@ final class ChannelFeed: Sendable {
         let now = clock.monotonicNanos()
         let wall = Int64(clock.wallMicros() / 1_000)
         s.lastPublishNanos = now
-        var checksum: [UInt8]?
+        var withChecksum: [[UInt8]]?
+        var plain: [[UInt8]]?
         for id in Array(s.subscribers.keys) {
             guard var sub = s.subscribers[id] else { continue }
             if !sub.snapshotSent {
@@ -280,17 +281,20 @@ final class ChannelFeed: Sendable {
                 s.subscribers[id] = sub
                 continue
             }
-            let wantsChecksum = sub.client.outbox.flags.contains(.checksum)
-            for packet in updates {
-                if packet.isEmpty {
-                    guard wantsChecksum, let book = s.book else { continue }
-                    if checksum == nil { checksum = checksumPacket(book) }
-                    sub.client.outbox.sendPacket(checksum!, wallMillis: wall, nowNanos: now)
-                } else {
-                    sub.client.outbox.sendPacket(packet, wallMillis: wall, nowNanos: now)
+            // two encodings per publish at most: without and with the `cs` packets
+            let batch: [[UInt8]]
+            if sub.client.outbox.flags.contains(.checksum), let book = s.book {
+                if withChecksum == nil {
+                    let cs = checksumPacket(book)
+                    withChecksum = updates.map { $0.isEmpty ? cs : $0 }
                 }
-                s.packets += 1
+                batch = withChecksum!
+            } else {
+                if plain == nil { plain = updates.filter { !$0.isEmpty } }
+                batch = plain!
             }
+            s.packets += batch.count
+            sub.client.outbox.sendPackets(batch, wallMillis: wall, nowNanos: now)
         }
     }
 

@@ -29,7 +29,6 @@ final class GatewayOutbox: Sendable {
         var finished = false
         var overflowed = false
         var closeRequest: (UInt16, String)?
-        var flags: Int64 = 0
         var seq: Int64 = 0
     }
 
@@ -40,6 +39,8 @@ final class GatewayOutbox: Sendable {
     private let dropped = Atomic<Int>(0)
     private let pendingFrames = Atomic<Int>(0)
     private let oldestQueued = Atomic<UInt64>(0)
+    /// The `conf` flags: read for every packet of every client, so an atomic, not the lock.
+    private let flagBits = Atomic<Int64>(0)
 
     init(limit: Int) {
         self.limit = max(1, limit)
@@ -48,10 +49,10 @@ final class GatewayOutbox: Sendable {
     // MARK: flags (per local connection)
 
     /// The connection's `conf` flags (a later `conf` replaces them).
-    var flags: ConfFlags { ConfFlags(rawValue: state.withLock { $0.flags }) }
+    var flags: ConfFlags { ConfFlags(rawValue: flagBits.load(ordering: .relaxed)) }
 
-    /// Replaces the flags; returns the value set.
-    func setFlags(_ flags: Int64) { state.withLock { $0.flags = flags } }
+    /// Replaces the flags.
+    func setFlags(_ flags: Int64) { flagBits.store(flags, ordering: .relaxed) }
 
     // MARK: producers
 
@@ -60,28 +61,63 @@ final class GatewayOutbox: Sendable {
     /// Returns false when the connection is finished or overflowed.
     @discardableResult
     func sendPacket(_ prefix: [UInt8], wallMillis: Int64, nowNanos: UInt64) -> Bool {
+        sendPackets(CollectionOfOne(prefix), wallMillis: wallMillis, nowNanos: nowNanos)
+    }
+
+    /// Queues several channel packets under one lock and one writer wake-up (the packets one
+    /// upstream event produced for this client, e.g. a book diff and its `cs`).
+    @discardableResult
+    func sendPackets(_ prefixes: some Collection<[UInt8]>, wallMillis: Int64, nowNanos: UInt64) -> Bool {
+        let bits = flagBits.load(ordering: .relaxed)
+        let wantsSeq = bits & ConfFlags.sequenceAll.rawValue != 0
+        let wantsTime = bits & ConfFlags.timestamp.rawValue != 0
+        let timeDigits = wantsTime ? GatewayOutbox.digitCount(wallMillis) : 0
         let (accepted, waiter) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in
             guard !s.finished, !s.overflowed else { return (false, nil) }
-            guard s.frames < limit else { return overflow(&s) }
-            var trailer: [UInt8] = []
-            if s.flags & ConfFlags.sequenceAll.rawValue != 0 {
-                s.seq += 1
-                trailer.append(UInt8(ascii: ","))
-                trailer.append(contentsOf: String(s.seq).utf8)
-            }
-            if s.flags & ConfFlags.timestamp.rawValue != 0 {
-                trailer.append(UInt8(ascii: ","))
-                trailer.append(contentsOf: String(wallMillis).utf8)
-            }
-            trailer.append(UInt8(ascii: "]"))
-            append(&s, length: prefix.count + trailer.count, nowNanos: nowNanos) { buffer in
-                buffer.writeBytes(prefix)
-                buffer.writeBytes(trailer)
+            for prefix in prefixes {
+                guard s.frames < limit else { return overflow(&s) }
+                // no allocation per frame: the trailer's digits are written straight into the buffer
+                var seq: Int64 = 0
+                var length = prefix.count + 1
+                if wantsSeq {
+                    s.seq += 1
+                    seq = s.seq
+                    length += 1 + GatewayOutbox.digitCount(seq)
+                }
+                if wantsTime { length += 1 + timeDigits }
+                append(&s, length: length, nowNanos: nowNanos) { buffer in
+                    buffer.writeBytes(prefix)
+                    if wantsSeq { buffer.writeInteger(UInt8(ascii: ",")); GatewayOutbox.writeDecimal(seq, to: &buffer) }
+                    if wantsTime { buffer.writeInteger(UInt8(ascii: ",")); GatewayOutbox.writeDecimal(wallMillis, to: &buffer) }
+                    buffer.writeInteger(UInt8(ascii: "]"))
+                }
             }
             return (true, takeWaiter(&s))
         }
         waiter?.resume()
         return accepted
+    }
+
+    /// Decimal digits of a non-negative value (1 for 0).
+    static func digitCount(_ value: Int64) -> Int {
+        var v = max(0, value)
+        var n = 1
+        while v >= 10 { v /= 10; n += 1 }
+        return n
+    }
+
+    /// Writes a non-negative value in decimal without an intermediate string.
+    static func writeDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
+        let v = max(0, value)
+        let n = digitCount(v)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { raw in
+            var rest = v
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                raw[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return n
+        }
     }
 
     /// Queues an event object (`info`, `subscribed`, `error`, …): no trailer.
