@@ -1,5 +1,6 @@
 import BfxClient
 import BfxProtocol
+import BfxSimulator
 import BfxTestSupport
 import Testing
 @testable import BfxGateway
@@ -73,6 +74,41 @@ extension GatewayIntegrationTests {
                 }
                 await watcher.close()
             }
+        }
+    }
+}
+
+extension GatewayIntegrationTests.WebSocketAuthThroughGateway {
+    /// The upstream session drops, restarts (20051) and goes through maintenance while a local
+    /// client trades: its socket stays open, an input sent during the outage is sent once after
+    /// the upstream re-auth, and its result reaches the local client as an ordinary event.
+    @Test func upstreamOutagesStayUpstreamAndInputsAreSentOnce() async throws {
+        try await GatewayFixture.with(account: true) { fx in
+            let local = try await openLocal(fx)
+            _ = try await Self.auth(local, GatewayFixture.Keys.trader, nonce: 3)
+            _ = try await local.expect("order snapshot") { $0[1]?.string == "os" }
+            let session = try #require(fx.userData)
+            var cid = 900
+            let faults: [SimulatorFault] = [.dropAll, .restart, .maintenance(duration: .milliseconds(500))]
+            for fault in faults {
+                cid += 1
+                await fx.simulator.inject(fault)
+                if fault != .maintenance(duration: .milliseconds(500)) {
+                    // the upstream session noticed: inputs now go to its outage buffer
+                    try await waitFor("upstream session down after \(fault)") { await session.currentPhase != .ready }
+                }
+                // sent while the upstream session is down: buffered, then sent once after re-auth
+                local.send(Self.order(cid: cid))
+                _ = try await local.expect("order \(cid) after \(fault): \(local.pending.filter { $0.contains("\"n\"") })", timeout: .seconds(30)) {
+                    $0[1]?.string == "on" && $0[2]?[2]?.int == cid
+                }
+                #expect(!local.isClosed, "the local socket stays open through \(fault)")
+            }
+            try await waitFor("three orders, each exactly once, open upstream") {
+                let cids = await session.accountState.openOrders.compactMap(\.cid).filter { (901...903).contains($0) }
+                return cids.sorted() == [901, 902, 903]
+            }
+            await local.close()
         }
     }
 }
