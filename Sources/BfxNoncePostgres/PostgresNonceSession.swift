@@ -75,21 +75,40 @@ final class PostgresNonceSession: NonceStoreSession {
         return result
     }
 
-    /// `BEGIN` on a live connection. Nothing is held yet, so a connection that died between calls
-    /// (server restart, network) is replaced once.
-    private func begin() async throws -> PostgresConnection {
-        var lastError: any Error = NonceError.store(kind: .postgres, keyID: keyID, message: "BEGIN")
-        for _ in 0..<2 {
-            let c = try await live()
+    /// Starts the section: `BEGIN`, then `query` (which takes the row lock) and returns its value.
+    /// Nothing is held and nothing was sent while this fails, so when the connection is lost
+    /// (server restart, network) it reconnects with backoff (100 ms doubling to 1 s) for up to
+    /// `reconnectTimeout` instead of failing every queued call at once. A statement that fails
+    /// on a live connection (e.g. `statement_timeout` while waiting for the lock) is not retried.
+    private func lockedStatement(_ what: String, holder: String, _ query: PostgresQuery) async throws -> Int64 {
+        let deadline = ContinuousClock.now + store.reconnectTimeout
+        var backoff = Duration.milliseconds(100)
+        while true {
+            var connection: PostgresConnection?
             do {
+                let c = try await live()
+                connection = c
                 _ = try await rows(c, "BEGIN", limit: store.ioTimeout)
-                return c
+                local.withLock { $0.locked = true; $0.holder = holder }
+                guard let value = try await rows(c, query, limit: store.waitLimit).first else {
+                    await release()
+                    throw NonceError.store(kind: .postgres, keyID: keyID, message: "row missing in \(store.table)")
+                }
+                return value
             } catch {
-                lastError = error
-                await drop(c)
+                let lost = connection.map(\.isClosed) ?? true
+                if !lost || ContinuousClock.now + backoff > deadline {
+                    await release()
+                    throw fail(what, error)
+                }
+                local.withLock { $0.locked = false }
+                if let c = connection { await drop(c) }
+                logger.warning("connection lost before the key was held; reconnecting",
+                               metadata: ["key": "\(keyID)", "error": "\(String(reflecting: error))"])
+                try await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(1))
             }
         }
-        throw fail("BEGIN", lastError)
     }
 
     /// Runs a statement inside the section's transaction; on failure the transaction is rolled back.
@@ -106,27 +125,23 @@ final class PostgresNonceSession: NonceStoreSession {
     }
 
     func acquireIssuing(holder: String, candidate: Int64) async throws -> Int64? {
-        let c = try await begin()
-        local.withLock { $0.locked = true; $0.holder = holder }
         // The UPDATE waits for the row lock; RETURNING is evaluated after it got the lock, so the
         // sequence is read then (not from before the wait).
-        let nonce = try await inTransaction(c, "issue", """
+        let nonce = try await lockedStatement("issue", holder: holder, """
             UPDATE \(unescaped: store.table) SET last_nonce = GREATEST(last_nonce + 1, \(candidate)),
               holder = \(holder), updated_at = now() WHERE key_id = \(keyID)
             RETURNING setval(\(unescaped: sequenceLiteral),
               GREATEST(last_nonce, COALESCE(pg_sequence_last_value(\(unescaped: sequenceLiteral)), 0) + 1))
-            """, limit: store.waitLimit)
+            """)
         local.withLock { $0.last = max($0.last ?? 0, nonce) }
         return nonce
     }
 
     func acquire(holder: String) async throws -> Int64 {
-        let c = try await begin()
-        local.withLock { $0.locked = true; $0.holder = holder }
-        let floor = try await inTransaction(c, "lock counter", """
+        let floor = try await lockedStatement("lock counter", holder: holder, """
             UPDATE \(unescaped: store.table) SET holder = \(holder), updated_at = now() WHERE key_id = \(keyID)
             RETURNING GREATEST(last_nonce, COALESCE(pg_sequence_last_value(\(unescaped: sequenceLiteral)), 0))
-            """, limit: store.waitLimit)
+            """)
         return max(0, floor)
     }
 

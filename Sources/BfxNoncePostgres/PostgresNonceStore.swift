@@ -29,6 +29,8 @@ public final class PostgresNonceStore: NonceStore {
     public let lockWaitTimeout: Duration
     /// Client-side limit for statements that never wait for the lock (`BEGIN`, `COMMIT`, DDL).
     let ioTimeout: Duration
+    /// How long a call keeps reconnecting to a lost server before it fails (nothing held meanwhile).
+    let reconnectTimeout: Duration = .seconds(30)
     /// Client-side limit for the statement that waits for the lock.
     var waitLimit: Duration { lockWaitTimeout + ioTimeout }
     private let logger: Logger
