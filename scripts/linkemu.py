@@ -162,6 +162,8 @@ class Connection:
             if wait > 0:
                 await asyncio.sleep(wait)
             if data is None:
+                if self.link.cut or self.generation < self.link.generation:
+                    return  # a cut link carries no FIN either: the far side keeps waiting
                 try:
                     if writer.can_write_eof():
                         writer.write_eof()

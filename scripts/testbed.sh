@@ -28,7 +28,7 @@ LINKEMU="$ROOT/scripts/linkemu.py"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 BUDGET="${TB_BUDGET_SECONDS:-600}"   # hard bound for the whole run
 case "$MODE" in
-  ci)      P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-16}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1 ;;
+  ci)      P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-24}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1 ;;
   full)    P=${TB_PROCESSES:-4}; T=${TB_TASKS:-16}; C=${TB_CALLS:-40}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
            BUDGET="${TB_BUDGET_SECONDS:-1800}" ;;
   physics) D=${TB_DELAY_MS:-20}; P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8}; C=${TB_CALLS:-5}; MIN=${TB_MIN_MS:-$D}; MAX=${TB_MAX_MS:-$D}; FAULTS=0 ;;
@@ -161,7 +161,7 @@ holder() {  # prints "host pid" of the process holding the key's lock, or nothin
   [ -n "$q" ] || return 1
   pid=$(inns "${NSP}b$h" ss -tnpH "sport = :$q" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
   [ -n "$pid" ] || return 1
-  echo "$h $pid"
+  echo "$h $pid $port"
 }
 accepted() { local a; a=$(simstate 2>/dev/null | cut -d' ' -f1); echo "${a:-0}"; }
 resume_after() {  # seconds-limit: waits until the simulator accepts a new nonce; prints the seconds it took
@@ -174,9 +174,11 @@ resume_after() {  # seconds-limit: waits until the simulator accepts a new nonce
   done
   echo "never"
 }
-holds() {  # host: true while a session from that host holds the key's lock
+holds() {  # host [client-port]: true while a session from that host (and port) holds the key's lock
+  local extra=""
+  [ -n "${2:-}" ] && extra="AND client_port = $2"
   [ -n "$(psqldb "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'bfxnonce:%' AND backend_xid IS NOT NULL
-                  AND state = 'idle in transaction' AND host(client_addr) = '10.213.0.$((10 + $1))'" 2>/dev/null)" ]
+                  AND state = 'idle in transaction' AND host(client_addr) = '10.213.0.$((10 + $1))' $extra" 2>/dev/null)" ]
 }
 findholder() {
   local hp
@@ -189,21 +191,32 @@ faults() {
   set +e
   sleep 8
   local hp h pid r
-  # 1. kill -9 of the process holding the key's lock
-  if hp=$(findholder); then
-    h=${hp% *}; pid=${hp#* }
-    if holds "$h" && kill -KILL "$pid" 2>/dev/null; then
-      echo "kill9: killed pid $pid on bot$h holding the lock; others resumed after $(resume_after 30) s" >>"$FAULTLOG"
-    else echo "kill9: holder moved on before the kill; skipped" >>"$FAULTLOG"; fi
-  else echo "kill9: no holder found" >>"$FAULTLOG"; fi
+  # 1. kill -9 of the process holding the key's lock: stop it (SIGSTOP keeps its transaction
+  #    open), confirm in pg_stat_activity that it still holds the lock, then kill -9
+  local tries=0 done=0
+  while [ $tries -lt 10 ] && [ $done = 0 ]; do
+    tries=$((tries + 1))
+    hp=$(findholder) || continue
+    read -r h pid port <<<"$hp"
+    kill -STOP "$pid" 2>/dev/null || continue
+    sleep 0.3
+    if holds "$h" "$port"; then
+      kill -KILL "$pid" 2>/dev/null
+      echo "kill9: killed pid $pid on bot$h holding the lock (confirmed); others resumed after $(resume_after 30) s" >>"$FAULTLOG"
+      done=1
+    else
+      kill -CONT "$pid" 2>/dev/null
+    fi
+  done
+  [ $done = 1 ] || echo "kill9: could not catch a holder in 10 tries" >>"$FAULTLOG"
   sleep 5
   # 2. a bot host's links cut while one of its processes holds the lock (confirmed after the cut:
   #    its COMMIT cannot arrive any more); healed once the others resumed
-  local tries=0 done=0
+  tries=0; done=0
   while [ $tries -lt 8 ] && [ $done = 0 ]; do
     tries=$((tries + 1))
     hp=$(findholder) || continue
-    h=${hp% *}
+    h=${hp%% *}
     touch "$WORK/cut-b$h-ex" "$WORK/cut-b$h-db"
     sleep 0.3
     if holds "$h"; then

@@ -96,7 +96,7 @@ final class PostgresNonceSession: NonceStoreSession {
                 }
                 return value
             } catch {
-                let lost = connection.map(\.isClosed) ?? true
+                let lost = Self.connectionLost(error, connection)
                 if !lost || ContinuousClock.now + backoff > deadline {
                     await release()
                     throw fail(what, error)
@@ -109,6 +109,16 @@ final class PostgresNonceSession: NonceStoreSession {
                 backoff = min(backoff * 2, .seconds(1))
             }
         }
+    }
+
+    /// Whether `error` means the connection is gone (closed, reset, or the server shutting the
+    /// session down: SQLSTATE class 57P operator intervention, 08 connection exception).
+    private static func connectionLost(_ error: any Error, _ connection: PostgresConnection?) -> Bool {
+        guard let connection, !connection.isClosed else { return true }
+        guard let e = error as? PSQLError else { return false }
+        if [.serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection].contains(e.code) { return true }
+        guard let state = e.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("57P") || state.hasPrefix("08")
     }
 
     /// Runs a statement inside the section's transaction; on failure the transaction is rolled back.
