@@ -37,9 +37,11 @@ public final class PostgresNonceStore: NonceStore {
 
     /// Creates a store from a URL `postgres://user[:password]@host[:port]/database`.
     /// - Parameters:
+    ///   - url: `postgres://user[:password]@host[:port]/database` (TLS is not used).
     ///   - table: table name (letters, digits, `_`; at most 40 characters).
     ///   - lockHoldTimeout: see ``lockHoldTimeout`` (default 20 s, above the REST client's 15 s request timeout).
     ///   - lockWaitTimeout: see ``lockWaitTimeout`` (default 60 s).
+    ///   - logger: where connection problems and reconnects are logged.
     /// - Throws: `NonceError.store(kind:keyID:message:)` (of `BfxNonce`) when the URL or table is malformed.
     public init(url: String, table: String = "bfx_nonces", lockHoldTimeout: Duration = .seconds(20),
                 lockWaitTimeout: Duration = .seconds(60), logger: Logger = Logger(label: "bfxkit.nonce.postgres")) throws {
