@@ -202,7 +202,7 @@ faults() {
     sleep 0.3
     if holds "$h" "$port"; then
       kill -KILL "$pid" 2>/dev/null
-      echo "kill9: killed pid $pid on bot$h holding the lock (confirmed); others resumed after $(resume_after 30) s" >>"$FAULTLOG"
+      echo "t+$(elapsed)s kill9: killed pid $pid on bot$h holding the lock (confirmed); others resumed after $(resume_after 30) s" >>"$FAULTLOG"
       done=1
     else
       kill -CONT "$pid" 2>/dev/null
@@ -221,7 +221,7 @@ faults() {
     sleep 0.3
     if holds "$h"; then
       r=$(resume_after 60)
-      echo "cut: bot$h cut while holding the lock (confirmed); others resumed after $r s (bound: lock hold timeout 20 s)" >>"$FAULTLOG"
+      echo "t+$(elapsed)s cut: bot$h cut while holding the lock (confirmed); others resumed after $r s (bound: lock hold timeout 20 s)" >>"$FAULTLOG"
       done=1
     fi
     sleep 1
@@ -234,13 +234,13 @@ faults() {
   inns "$DB" runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR" -m fast -w -t 60 stop >/dev/null
   sleep 1
   pgstart
-  echo "pg-restart: stopped (fast) and started again; calls resumed after $(resume_after 60) s" >>"$FAULTLOG"
+  echo "t+$(elapsed)s pg-restart: stopped (fast) and started again; calls resumed after $(resume_after 60) s" >>"$FAULTLOG"
   sleep 5
   # 4. the exchange unreachable for 10 s (its interface down: packets lost, TCP retransmits after)
   inns "$EX" ip link set eth0 down
   sleep 10
   inns "$EX" ip link set eth0 up
-  echo "exchange-down: 10 s; calls resumed after $(resume_after 60) s" >>"$FAULTLOG"
+  echo "t+$(elapsed)s exchange-down: 10 s; calls resumed after $(resume_after 60) s" >>"$FAULTLOG"
 }
 
 # --- run ---------------------------------------------------------------------------------------
