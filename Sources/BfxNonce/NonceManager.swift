@@ -119,7 +119,16 @@ public final class NonceManager: Sendable {
             let s = try await openSession(lane)
             session = s
             // Holder text only matters to shared stores; skip the allocation for memory.
-            let floor = try await s.acquire(holder: lane.storeKind == .memory ? "" : "\(processHolder) \(label)")
+            let holder = lane.storeKind == .memory ? "" : "\(processHolder) \(label)"
+            // A store that locks and issues in one step (PostgreSQL) saves a round trip per call.
+            var preissued: Int64?
+            var floor: Int64 = 0
+            if lane.storeKind != .memory,
+               let n = try await s.acquireIssuing(holder: holder, candidate: try candidate(lane)) {
+                preissued = n
+            } else {
+                floor = try await s.acquire(holder: holder)
+            }
             storeLocked = true
             lane.waitTimer.recordNanoseconds(Int64(clamping: waitNanos))
             let waitThreshold = configuration.thresholds.queueWait.nanosecondsClamped
@@ -139,8 +148,15 @@ public final class NonceManager: Sendable {
             var attempt = 1
             var storeFloor = floor
             while true {
-                let nonce = try issue(lane, storeFloor: storeFloor)
-                try await s.commit(nonce)
+                let nonce: Int64
+                if let n = preissued {
+                    // The store already persisted `n`: adopt exactly that value.
+                    preissued = nil
+                    nonce = try issue(lane, storeFloor: n &- 1, nowMicros: 0)
+                } else {
+                    nonce = try issue(lane, storeFloor: storeFloor)
+                    try await s.commit(nonce)
+                }
                 do {
                     let result = try await body(nonce)
                     complete(lane, nonce: nonce, label: label, priority: priority, waitNanos: waitNanos,
@@ -286,9 +302,18 @@ public final class NonceManager: Sendable {
         return s
     }
 
-    @inline(__always)
-    private func issue(_ lane: KeyLane, storeFloor: Int64) throws -> Int64 {
+    /// The nonce ``issue(_:storeFloor:nowMicros:)`` would hand out now, without advancing.
+    private func candidate(_ lane: KeyLane) throws -> Int64 {
         let now = clock.wallMicros()
+        return try lane.state.withLock { s throws(NonceError) in
+            var copy = s.sequence
+            return try copy.next(nowMicros: now, keyID: lane.keyID)
+        }
+    }
+
+    @inline(__always)
+    private func issue(_ lane: KeyLane, storeFloor: Int64, nowMicros: UInt64? = nil) throws -> Int64 {
+        let now = nowMicros ?? clock.wallMicros()
         let nonce: Int64 = try lane.state.withLock { s throws(NonceError) in
             s.sequence.raise(to: storeFloor)
             let n = try s.sequence.next(nowMicros: now, keyID: lane.keyID)
