@@ -118,3 +118,40 @@ extension GatewayIntegrationTests {
         }
     }
 }
+
+extension GatewayIntegrationTests.SignedRESTThroughGateway {
+    /// One local program floods (1,000 signed calls at once, default budgets): the excess is
+    /// answered 429 locally, upstream never rate-limits the key, and another program's calls still
+    /// go through in between. A correctly signed but malformed JSON body is forwarded and
+    /// Bitfinex's own answer comes back verbatim.
+    @Test func aFloodingProgramCostsOnlyItselfAndMalformedBodiesAreAnsweredUpstream() async throws {
+        try await GatewayFixture.with(account: true, { $0.restWait = .milliseconds(200) }) { fx in
+            let url = fx.gateway.restURL
+            let statuses = Locked<[Int: Int]>([:])
+            let flood = Task {
+                await withTaskGroup(of: Int.self) { group in
+                    for n in 0..<1_000 {
+                        group.addTask {
+                            (try? await Self.post(url, path: "auth/r/wallets", key: GatewayFixture.Keys.reader, nonce: Int64(10_000 + n), body: "{}"))?.status ?? -1
+                        }
+                    }
+                    for await status in group { statuses.withLock { $0[status, default: 0] += 1 } }
+                }
+            }
+            // meanwhile another program's order path has its own endpoint budget
+            let order = try await Self.post(url, path: "auth/w/order/submit", key: GatewayFixture.Keys.trader, nonce: 1,
+                                            body: "{\"type\":\"EXCHANGE LIMIT\",\"symbol\":\"tBTCUSD\",\"amount\":\"0.001\",\"price\":\"1000\",\"cid\":4242}")
+            #expect(order.status == 200, "\(order.body)")
+            await flood.value
+            let counts = statuses.withLock { $0 }
+            #expect(counts[429, default: 0] > 0, "the flood met the shared budget: \(counts)")
+            #expect(counts[200, default: 0] > 0)
+            #expect(counts.keys.allSatisfy { $0 == 200 || $0 == 429 }, "\(counts)")
+            #expect(await fx.simulator.stats().restRequests["rateLimited"] == nil, "upstream never rate-limited the key")
+            let malformed = try await Self.post(url, path: "auth/w/order/submit", key: GatewayFixture.Keys.trader, nonce: 2, body: "{not json")
+            #expect(malformed.body.contains("error"), "Bitfinex's answer, verbatim: \(malformed.status) \(malformed.body)")
+            let ledger = try #require(await fx.simulator.stats().nonces[GatewayFixture.Keys.upstream.apiKey])
+            #expect(ledger.rejected == 0)
+        }
+    }
+}
