@@ -121,7 +121,7 @@ public final class Gateway: Sendable {
 
     /// Feeds the upstream client's connection events to the gateway: maintenance start and end
     /// are forwarded to every local client (20060/20061); restarts (20051), reconnects and
-    /// resyncs are not — the gateway absorbs them. Call it for every ``BfxClient/events`` element
+    /// resyncs are not — the gateway absorbs them. Call it for every `BfxClient.events` element
     /// (the owner of the client reads that stream; the runtime does this for you).
     public func observe(_ event: ClientEvent) async {
         if case .maintenance(_, let active) = event { await hub.setMaintenance(active) }
