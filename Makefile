@@ -20,7 +20,8 @@ run: deps
 ## commands (scripts/check-readme-setup.sh), the live dashboard in headless Chromium at 1400 px
 ## (scripts/check-dashboard.py: renders, values change, no script errors, no panel clips), the
 ## unmodified bitfinex-api-py and ccxt programs through `bfxrun gateway` (scripts/check-gateway-peers.py:
-## every cs verified by the peers, final books equal the simulator's), and DocC
+## every cs verified by the peers, final books equal the simulator's), the bitfinex-api-py program
+## against `bfxrun replay` of a fresh recording (scripts/check-replay-peers.py), and DocC
 ## with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
@@ -41,6 +42,8 @@ test: deps
 	  python3 scripts/check-dashboard.py --bfxrun $$bfxrun
 	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
 	  .bench-venv/bin/python scripts/check-gateway-peers.py --bfxrun $$bfxrun --target gateway --seconds 15
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  .bench-venv/bin/python scripts/check-replay-peers.py --bfxrun $$bfxrun
 	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
 	log=$$(mktemp); failed=""; \
 	for m in $(TEST_MODULES); do \

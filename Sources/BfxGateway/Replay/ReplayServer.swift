@@ -60,7 +60,8 @@ public final class ReplayServer: Sendable {
 
     /// `ws://HOST:PORT/ws/2`.
     public var wsURL: String { "ws://\(host):\(port)/ws/2" }
-    /// `http://HOST:PORT` (serves `GET /v2/platform/status` only).
+    /// `http://HOST:PORT`: `GET /v2/platform/status`, `/v2/ticker/SYMBOL` (the last recorded
+    /// ticker) and `/v2/book/SYMBOL/PREC?len=N` (the final recorded trading book).
     public var restURL: String { "http://\(host):\(port)" }
 
     /// Connections, matched subscribes, unmatched subscribes and channel frames sent so far.
@@ -108,8 +109,16 @@ public final class ReplayServer: Sendable {
                 session.close()
             }
         }
-        router.get("/v2/platform/status") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "[1]")))
+        router.get("/v2/platform/status") { _, _ -> Response in Self.json(.ok, "[1]") }
+        router.get("/v2/ticker/:symbol") { _, context -> Response in
+            guard let symbol = context.parameters.get("symbol"), let text = tape.lastTicker(symbol) else { return Self.notRecorded }
+            return Self.json(.ok, text)
+        }
+        router.get("/v2/book/:symbol/:prec") { request, context -> Response in
+            let len = request.uri.queryParameters.get("len").flatMap { Int($0) } ?? 25
+            guard let symbol = context.parameters.get("symbol"), let prec = context.parameters.get("prec"),
+                  let text = tape.restBook(symbol, prec: prec, len: max(1, len)) else { return Self.notRecorded }
+            return Self.json(.ok, text)
         }
         let (portStream, portContinuation) = AsyncStream<Result<Int, StartError>>.makeStream()
         let app = Application(
@@ -140,6 +149,12 @@ public final class ReplayServer: Sendable {
             throw error
         }
     }
+
+    private static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private static var notRecorded: Response { json(.notFound, #"["error",10020,"not in the recording"]"#) }
 
     /// Closes every connection and stops listening.
     public func shutdown() async {

@@ -31,6 +31,8 @@ public struct ReplayTape: Sendable {
     public private(set) var info: String?
     /// Frames that could not be attributed (unknown chanId, undecodable).
     public private(set) var skippedFrames = 0
+    /// The final books of the recording (for `GET /v2/book/…`), as `ReplayCheck` reports them.
+    public private(set) var finalBooks: [ReplayCheck.BookResult] = []
 
     private struct Connection {
         var flags: Int64 = 0
@@ -43,7 +45,9 @@ public struct ReplayTape: Sendable {
         var reader = try RecordingReader(path: path)
         var connections: [Int: Connection] = [:]
         var tape = ReplayTape()
+        var check = ReplayCheck()
         try reader.forEachRecord { view, line in
+            check.feed(view, line: line)
             let payload = UnsafeRawBufferPointer(rebasing: line[min(view.payloadOffset, line.count)...])
             switch view.direction {
             case .open:
@@ -56,7 +60,31 @@ public struct ReplayTape: Sendable {
                 tape.inbound(payload, micros: view.micros, connection: &connections[view.connection, default: Connection()])
             }
         }
+        tape.finalBooks = check.finish().books
         self = tape
+    }
+
+    /// The last recorded ticker of `symbol` as REST's `GET /v2/ticker/SYMBOL` returns it.
+    func lastTicker(_ symbol: String) -> String? {
+        let candidates = channels.filter { $0.subscribed.channel == "ticker" && $0.subscribed.symbol == symbol }
+        guard let channel = candidates.max(by: { $0.fragments.count < $1.fragments.count }) else { return nil }
+        for fragment in channel.fragments.reversed() where fragment.first == UInt8(ascii: "[") {
+            // A snapshot/update fragment is the ticker array itself.
+            return String(decoding: fragment, as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// The final recorded book of `symbol` at `prec` as REST's `GET /v2/book/SYMBOL/PREC`
+    /// returns it (trading books: bids then asks, at most `len` per side).
+    func restBook(_ symbol: String, prec: String, len: Int) -> String? {
+        guard symbol.hasPrefix("t"), let book = finalBooks.first(where: { $0.channel.hasPrefix("book \(symbol) \(prec) ") }) else { return nil }
+        let raw = prec == "R0"
+        let rows = (book.bids.prefix(len) + book.asks.prefix(len)).compactMap { r -> String? in
+            guard r.count == 3 else { return nil }
+            return raw ? "[\(r[1]),\(r[0]),\(r[2])]" : "[\(r[0]),\(r[1]),\(r[2])]"
+        }
+        return "[" + rows.joined(separator: ",") + "]"
     }
 
     private init() {}
