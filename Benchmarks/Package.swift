@@ -99,5 +99,17 @@ let package = Package(
             path: "Programs/ClientMemory",
             swiftSettings: settings
         ),
+        // Plain executable: `bfxrun replay FILE --check` frames/s on a recorded ≥1M-frame session.
+        // Run: swift run -c release ReplayCheckThroughput [frames] [books] [runs] [FILE]
+        .executableTarget(
+            name: "ReplayCheckThroughput",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxProtocol", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "Programs/ReplayCheckThroughput",
+            swiftSettings: settings
+        ),
     ]
 )

@@ -67,16 +67,20 @@ public struct ReplayCheck: Sendable {
         public var malformedLines = 0
     }
 
-    private struct Connection {
+    struct Connection {
         var decoder = FrameDecoder()
         var auditor = SequenceAuditor()
         var channelIndex: [Int64: Int] = [:]
     }
 
-    private var connections: [Int: Connection] = [:]
-    private var books: [Int: OrderBook] = [:]  // by channel index
-    private var latestBookChannel: [String: Int] = [:]
-    private var report = Report()
+    /// Per recorded connection id, its slot in `slots` (mutated in place on the hot path).
+    private var connections: [Int: Int] = [:]
+    private var slots: [Connection] = []
+    private var tally = Tally()
+    private var report: Report {
+        get { tally.report }
+        _modify { yield &tally.report }
+    }
 
     /// An empty check.
     public init() {}
@@ -88,9 +92,12 @@ public struct ReplayCheck: Sendable {
         switch view.direction {
         case .open:
             report.connections += 1
-            connections[view.connection] = Connection()
+            if let slot = connections[view.connection] { slots[slot] = Connection() } else {
+                connections[view.connection] = slots.count
+                slots.append(Connection())
+            }
         case .close:
-            connections[view.connection] = nil
+            if let slot = connections[view.connection] { slots[slot] = Connection() }
         case .outbound:
             report.outboundFrames += 1
             if payload.starts(with: RecordLine.redactionMarker.utf8) { report.redactedFrames += 1 }
@@ -100,14 +107,29 @@ public struct ReplayCheck: Sendable {
                 report.redactedFrames += 1
                 return
             }
-            inbound(payload, connection: view.connection)
+            let slot: Int
+            if let known = connections[view.connection] { slot = known } else {
+                // A recording that starts mid-connection (rotated away) still gets a decoder.
+                slot = slots.count
+                connections[view.connection] = slot
+                slots.append(Connection())
+            }
+            // Disjoint stored properties: the connection is mutated in place, never copied.
+            tally.inbound(payload, connection: view.connection, state: &slots[slot])
         }
     }
+}
 
-    private mutating func inbound(_ payload: UnsafeRawBufferPointer, connection id: Int) {
-        // A recording that starts mid-connection (rotated away) still gets a decoder.
-        var connection = connections.removeValue(forKey: id) ?? Connection()
-        defer { connections[id] = connection }
+/// What the check accumulates besides the per-connection decoders: the report and the books.
+private struct Tally {
+    /// By channel index (an array: mutated in place, no hashing per frame).
+    var books: [OrderBook?] = []
+    var latestBookChannel: [String: Int] = [:]
+    var report = ReplayCheck.Report()
+
+    typealias Connection = ReplayCheck.Connection
+
+    mutating func inbound(_ payload: UnsafeRawBufferPointer, connection id: Int, state connection: inout Connection) {
         let frame: Frame
         do {
             frame = try connection.decoder.decode(payload)
@@ -132,8 +154,8 @@ public struct ReplayCheck: Sendable {
         audit(frame, index: index, connection: &connection)
         switch frame {
         case .checksum(_, let value, _):
-            if let book = books[index] {
-                if book.checksum() == value { report.channels[index].checksumsVerified += 1 } else { report.channels[index].checksumMismatches += 1 }
+            if let computed = books[index]?.checksum() {
+                if computed == value { report.channels[index].checksumsVerified += 1 } else { report.channels[index].checksumMismatches += 1 }
             }
         case .bookSnapshot, .bookUpdate, .bookUpdates, .rawBookSnapshot, .rawBookUpdate, .rawBookUpdates:
             books[index]?.apply(frame: frame)
@@ -142,33 +164,38 @@ public struct ReplayCheck: Sendable {
         }
     }
 
-    private mutating func audit(_ frame: Frame, index: Int?, connection: inout Connection) {
+    mutating func audit(_ frame: Frame, index: Int?, connection: inout Connection) {
         if connection.auditor.observe(frame).isProblem {
             report.sequenceProblems += 1
             if let index { report.channels[index].sequenceProblems += 1 }
         }
     }
 
-    private mutating func subscribed(_ event: SubscribedEvent, connection id: Int, state: inout Connection) {
+    mutating func subscribed(_ event: SubscribedEvent, connection id: Int, state: inout Connection) {
         var parts = [event.channel, event.symbol ?? event.key ?? "?"]
         if let prec = event.prec { parts.append(prec) }
         if let len = event.len { parts.append(len) }
         let name = parts.joined(separator: " ")
         let index = report.channels.count
-        report.channels.append(ChannelResult(channel: name, connection: id, chanId: event.chanId))
+        report.channels.append(ReplayCheck.ChannelResult(channel: name, connection: id, chanId: event.chanId))
         state.channelIndex[event.chanId] = index
+        books.append(nil)
         if let kind = ChannelKind(subscribed: event), let book = OrderBook(kind: kind) {
             books[index] = book
             latestBookChannel[name] = index
         }
     }
 
+}
+
+extension ReplayCheck {
     /// The report, with the final books.
     public func finish(reader: RecordingReader? = nil) -> Report {
-        var result = report
+        let books = tally.books
+        var result = tally.report
         result.truncatedSegments = reader?.truncatedSegments ?? 0
         result.malformedLines = reader?.malformedLines ?? 0
-        result.books = latestBookChannel.sorted { $0.key < $1.key }.compactMap { name, index in
+        result.books = tally.latestBookChannel.sorted { $0.key < $1.key }.compactMap { name, index in
             guard let book = books[index] else { return nil }
             func rows(_ levels: [BookLevel]) -> [[String]] {
                 levels.map { [$0.price.text, $0.orderId.map(String.init) ?? String($0.count), $0.amount.text] }
