@@ -20,8 +20,8 @@ run: deps
 ## commands (scripts/check-readme-setup.sh), the live dashboard in headless Chromium at 1400 px
 ## (scripts/check-dashboard.py: renders, values change, no script errors, no panel clips), the
 ## unmodified bitfinex-api-py and ccxt programs through `bfxrun gateway` (scripts/check-gateway-peers.py:
-## every cs verified by the peers, final books equal the simulator's), the bitfinex-api-py program
-## against `bfxrun replay` of a fresh recording (scripts/check-replay-peers.py), and DocC
+## every cs verified by the peers, final books equal the simulator's), the bitfinex-api-py
+## and ccxt programs against `bfxrun replay` of a fresh recording (scripts/check-replay-peers.py), and DocC
 ## with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""check-replay-peers.py — the unmodified bitfinex-api-py program against `bfxrun replay`
-(issue 17 item 2: a recording served as a Bitfinex server on loopback).
+"""check-replay-peers.py — the unmodified bitfinex-api-py and ccxt programs against
+`bfxrun replay` (issue 17 item 2: a recording served as a Bitfinex server on loopback).
 
     scripts/check-replay-peers.py --bfxrun PATH [--record-seconds 6] [--seconds 10]
 
@@ -11,8 +11,12 @@
 4. examples/python/gateway_market_bfxapi.py (host override only) against it; passes when the
    program exits 0 (no error event, REST answered, no checksum mismatch), verified checksums,
    and every book equals the recording's final book (wire text; funding books by checksum).
+5. examples/python/gateway_market_ccxt.py against a second server at the recorded timing
+   (`--speed 1`: ccxt turns checksums on with a `conf` sent after its subscribes, so the frames
+   must not all be gone by then); passes when it exits 0 with verified checksums, no mismatch,
+   and its trading P books equal the recording's final books numerically (ccxt keeps floats).
 
-Everything is on 127.0.0.1, bounded (hard alarm at 100 s), every process started here is
+Everything is on 127.0.0.1, bounded (hard alarm at 150 s), every process started here is
 stopped at the end. Exit status 0 = PASS, 1 = FAIL, 2 = usage/setup.
 """
 from __future__ import annotations
@@ -25,10 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = REPO / "examples" / "python" / "gateway_market_bfxapi.py"
+CCXT_PROGRAM = REPO / "examples" / "python" / "gateway_market_ccxt.py"
 CONFIG = """version: 1
 endpoint: simulator
 connections:
@@ -59,7 +65,7 @@ def main() -> int:
     if not Path(a.python).exists():
         print(f"check-replay-peers: no Python venv at {a.python} (scripts/bench-venv.sh makes it)")
         return 2
-    signal.alarm(100)
+    signal.alarm(150)
     tmp = Path(tempfile.mkdtemp(prefix="bfx-replay-peers-"))
     cfg = tmp / "record.yaml"
     cfg.write_text(CONFIG)
@@ -74,10 +80,12 @@ def main() -> int:
         print(f"FAIL: replay --check exit {r.returncode}: {r.stdout[-500:]} {r.stderr[-500:]}")
         return 1
     truth = {b["channel"]: b for b in json.loads(r.stdout)["books"]}
-    server = subprocess.Popen([a.bfxrun, "replay", str(rec), "--fast", "--listen", "127.0.0.1:0", "--duration", "60"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    fails = []
-    try:
+    servers = []
+
+    def serve(*timing: str):
+        server = subprocess.Popen([a.bfxrun, "replay", str(rec), *timing, "--listen", "127.0.0.1:0", "--duration", "60"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        servers.append(server)
         urls = {}
         deadline = time.monotonic() + 20
         while len(urls) < 2 and time.monotonic() < deadline and server.stdout is not None:
@@ -87,7 +95,12 @@ def main() -> int:
             key, _, value = line.partition(":")
             if key.strip() in ("ws", "rest"):
                 urls[key.strip()] = value.strip()
-        if len(urls) < 2:
+        return urls if len(urls) == 2 else None
+
+    fails = []
+    try:
+        urls = serve("--fast")
+        if urls is None:
             print("FAIL: bfxrun replay did not print its URLs")
             return 1
         report_path = tmp / "bfxapi-report.json"
@@ -120,12 +133,46 @@ def main() -> int:
                     fails.append(f"{name}: rows differ from the recording's final book")
         print(f"replay peers: bitfinex-api-py {report.get('library_version')}: {compared} books compared, "
               f"checksums {cs.get('verified', 0)} verified / {cs.get('mismatched', 0)} mismatched")
+
+        urls = serve("--speed", "1")
+        if urls is None:
+            print("FAIL: bfxrun replay (--speed 1) did not print its URLs")
+            return 1
+        report_path = tmp / "ccxt-report.json"
+        p = subprocess.run([a.python, str(CCXT_PROGRAM), "--ws-url", urls["ws"], "--rest-url", urls["rest"] + "/v2",
+                            "--seconds", str(a.seconds), "--report", str(report_path)],
+                           capture_output=True, text=True, timeout=a.seconds + 30, cwd=str(CCXT_PROGRAM.parent))
+        if not report_path.exists():
+            print(f"FAIL: ccxt wrote no report (exit {p.returncode}): {p.stderr[-800:]}")
+            return 1
+        report = json.loads(report_path.read_text())
+        if p.returncode != 0:
+            fails.append(f"ccxt exit {p.returncode}: errors {report.get('errors')}, rest {report.get('rest')}")
+        cs = report.get("checksums", {})
+        if cs.get("mismatched", 0) or not cs.get("verified", 0):
+            fails.append(f"ccxt checksums {cs}")
+        compared = 0
+        for book in report.get("books", {}).values():
+            if not book["symbol"].startswith("t") or book["prec"] == "R0":
+                continue
+            t = truth.get(f"book {book['symbol']} {book['prec']} {book.get('len', '25')}")
+            if t is None:
+                continue
+            compared += 1
+            num = lambda rows: [[Decimal(x) for x in r] for r in rows]  # noqa: E731
+            if num(book["bids"]) != num(t["bids"]) or num(book["asks"]) != num(t["asks"]):
+                fails.append(f"ccxt book {book['symbol']} {book['prec']}: differs from the recording's final book")
+        if compared == 0:
+            fails.append("ccxt: no trading book to compare")
+        print(f"replay peers: ccxt {report.get('library_version')}: {compared} books compared, "
+              f"checksums {cs.get('verified', 0)} verified / {cs.get('mismatched', 0)} mismatched")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for server in servers:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
     for f in fails:
         print(f"  FAIL: {f}")
     print("RESULT: " + ("PASS" if not fails else "FAIL"))
