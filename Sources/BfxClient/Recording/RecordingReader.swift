@@ -37,25 +37,32 @@ public struct RecordingReader {
     @discardableResult
     public mutating func forEachRecord(_ body: (RecordLineView, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         var count = 0
-        let chunk = 1 << 20
+        let chunk = ChunkPipe.chunkSize
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk * 2, alignment: 16)
         defer { buffer.deallocate() }
         for segment in segments {
             guard let file = gzopen(segment, "rb") else { throw RecordingError(path: segment, reason: "cannot open for reading") }
             defer { gzclose_r(file) }
             gzbuffer(file, 1 << 18)
+            // Decompression runs on a second thread, one chunk ahead of the splitting below.
+            let pipe = ChunkPipe(file: file)
+            pipe.start()
+            var completed = false
+            defer { pipe.finish(early: !completed) }
             var carried = 0  // bytes of an incomplete line kept at the start of the buffer
-            var ended = false
-            // Bounded: each round reads at least one byte or stops.
-            while !ended {
-                let n = Int(gzread(file, buffer + carried, UInt32(chunk)))
-                if n <= 0 {
-                    var code: Int32 = 0
-                    _ = gzerror(file, &code)
-                    if n < 0 || code != Z_OK || carried > 0 { truncatedSegments += 1 }
-                    ended = true
+            var slot = 0
+            // Bounded: each round consumes one non-empty chunk or stops.
+            while true {
+                let next = pipe.next(slot: slot)
+                slot = (slot + 1) % ChunkPipe.slotCount
+                let n = next.bytes.count
+                if n == 0 {
+                    pipe.release(next)
+                    if pipe.failed || pipe.endCode != Z_OK || carried > 0 { truncatedSegments += 1 }
                     break
                 }
+                if let source = next.bytes.baseAddress { (buffer + carried).copyMemory(from: source, byteCount: n) }
+                pipe.release(next)
                 let total = carried + n
                 let bytes = UnsafeRawBufferPointer(start: buffer, count: total)
                 var start = 0
@@ -78,10 +85,11 @@ public struct RecordingReader {
                         malformedLines += 1
                         carried = 0
                     } else if start > 0 {
-                        (buffer).copyMemory(from: buffer + start, byteCount: carried)
+                        buffer.copyMemory(from: buffer + start, byteCount: carried)
                     }
                 }
             }
+            completed = true
         }
         return count
     }

@@ -127,6 +127,28 @@ import BfxTestSupport
         #expect(try Self.records(cut).lines.count == 2_000)
     }
 
+    /// A consumer that stops early (its body throws) stops the decompression thread too.
+    @Test func aThrowingConsumerStopsTheReader() throws {
+        struct Stop: Error {}
+        let path = Self.temporaryPath("e.bfxrec.gz")
+        let recorder = try FrameRecorder(options: .init(path: path, level: 1), clock: ManualClock())
+        var rng = SplitMix64(seed: 5)
+        for i in 0..<200_000 { Self.record(recorder, .inbound, 1, "[\(i),\(rng.next()),\(rng.next())]") }
+        recorder.close()
+        for _ in 0..<3 {
+            var reader = try RecordingReader(path: path)
+            var seen = 0
+            #expect(throws: Stop.self) {
+                try reader.forEachRecord { _, _ in
+                    seen += 1
+                    if seen == 10 { throw Stop() }
+                }
+            }
+            #expect(seen == 10)
+        }
+        #expect(try Self.records(path).lines.count == 200_000)
+    }
+
     @Test func credentialsAreRedacted() throws {
         let path = Self.temporaryPath("s.bfxrec.gz")
         let key = "KNOWNKEY-7c1f9e0a4b"
