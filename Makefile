@@ -22,7 +22,8 @@ run: deps
 ## unmodified bitfinex-api-py and ccxt programs through `bfxrun gateway` (scripts/check-gateway-peers.py:
 ## every cs verified by the peers, final books equal the simulator's), 4 bitfinex-api-py + 4 ccxt programs
 ## sharing one key through the gateway's signed REST (scripts/check-gateway-signed.py: 0 nonce errors,
-## every order exactly once; the same workload direct shows the 10114s), and DocC
+## every order exactly once; the same workload direct shows the 10114s), the bitfinex-api-py and ccxt
+## programs against `bfxrun replay` of a fresh recording (scripts/check-replay-peers.py), and DocC
 ## with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
 ## its module and integration suites (simulators, sockets) do not starve each other on 2 cores.
@@ -45,6 +46,8 @@ test: deps
 	  .bench-venv/bin/python scripts/check-gateway-peers.py --bfxrun $$bfxrun --target gateway --seconds 15
 	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
 	  .bench-venv/bin/python scripts/check-gateway-signed.py --bfxrun $$bfxrun --seconds 20
+	bfxrun=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; \
+	  .bench-venv/bin/python scripts/check-replay-peers.py --bfxrun $$bfxrun
 	@export BFX_TEST_POSTGRES_URL=$$(scripts/postgres.sh start) BFX_SHARED_DIR=$$(cd .. && pwd)/shared; \
 	log=$$(mktemp); failed=""; \
 	for m in $(TEST_MODULES); do \

@@ -96,11 +96,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib for session recordings (ADR 0025): the system library, like libedit below.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "BfxClient",
             dependencies: [
                 "BfxProtocol",
                 "BfxNonce",
+                "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -211,6 +218,7 @@ let package = Package(
                 "BfxNoncePostgres",
                 "BfxNonceStress",
                 "BfxClient",
+                "BfxGateway",
                 "BfxSimulator",
                 "BfxRuntime",
                 "BfxConsole",

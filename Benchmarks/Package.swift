@@ -100,7 +100,7 @@ let package = Package(
             path: "Programs/ClientMemory",
             swiftSettings: settings
         ),
-            // Plain executable: the gateway's local fan-out frames/s at 1/10/100 clients next to a bare NIO
+        // Plain executable: the gateway's local fan-out frames/s at 1/10/100 clients next to a bare NIO
         // fan-out of the same bytes, added latency p50/p99, CPU per million frames, RSS with 100 × 10.
         // Run: swift run -c release GatewayFanout [ticks]
         .executableTarget(
@@ -114,6 +114,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Programs/GatewayFanout",
+            swiftSettings: settings
+        ),
+        // Plain executable: `bfxrun replay FILE --check` frames/s on a recorded ≥1M-frame session.
+        // Run: swift run -c release ReplayCheckThroughput [frames] [books] [runs] [FILE]
+        .executableTarget(
+            name: "ReplayCheckThroughput",
+            dependencies: [
+                .product(name: "BfxClient", package: root),
+                .product(name: "BfxProtocol", package: root),
+                .product(name: "BfxSimulator", package: root),
+            ],
+            path: "Programs/ReplayCheckThroughput",
             swiftSettings: settings
         ),
     ]

@@ -44,7 +44,8 @@ if [ "${BENCH_SKIP_ORDO:-0}" != 1 ]; then
   # measure throughput, latency percentiles and RSS across processes, so they run as programs.
   bin="$(cd Benchmarks && $SWIFT build -c release --show-bin-path)"
   for program in "SimulatorThroughput 5 book" "ClientThroughput 5 4 burst" "ResubscribeLatency 50" \
-                 "UserDataBenchmarks 500 200000" "ClientMemory 10" "GatewayFanout 4000"; do
+                 "UserDataBenchmarks 500 200000" "ClientMemory 10" "GatewayFanout 4000" \
+                 "ReplayCheckThroughput 1000000 4 3"; do
     set -- $program
     echo "== $program" | tee -a "tmp/ordo-$stamp.txt"
     (cd Benchmarks && timeout 300 "$bin/$1" "${@:2}" 2>&1) | tee -a "tmp/ordo-$stamp.txt"

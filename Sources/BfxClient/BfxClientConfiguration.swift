@@ -49,6 +49,9 @@ public struct BfxClientConfiguration: Sendable {
     public var jitterSeed: UInt64?
     /// Largest accepted WebSocket message (after reassembly of fragments).
     public var maxMessageSize: Int
+    /// When set, every frame of every connection of the client is recorded (docs/recording.md);
+    /// `nil` (the default) installs nothing on the sockets.
+    public var recorder: FrameRecorder?
 
     /// Creates a configuration; the defaults follow docs/websocket.md.
     public init(

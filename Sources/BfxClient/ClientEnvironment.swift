@@ -31,7 +31,7 @@ final class ClientEnvironment: Sendable {
         self.metrics = metrics
         self.publicLimiter = ConnectionRateLimiter(limit: configuration.publicRateLimit, clock: clock)
         self.authenticatedLimiter = ConnectionRateLimiter(limit: configuration.authenticatedRateLimit, clock: clock)
-        self.connector = WebSocketConnector(maxMessageSize: configuration.maxMessageSize, connectTimeout: configuration.connectTimeout)
+        self.connector = WebSocketConnector(maxMessageSize: configuration.maxMessageSize, connectTimeout: configuration.connectTimeout, recorder: configuration.recorder)
         self.eventContinuation = eventContinuation
         self.random = Mutex(configuration.jitterSeed.map { SplitMix64(seed: $0) } ?? SplitMix64())
     }

@@ -18,11 +18,15 @@ struct WebSocketConnector: Sendable {
     let maxMessageSize: Int
     let connectTimeout: Duration
     let tlsConfiguration: TLSConfiguration
+    /// When set, every connection gets a ``FrameRecordingHandler`` (none otherwise: no cost).
+    let recorder: FrameRecorder?
 
-    init(maxMessageSize: Int, connectTimeout: Duration, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()) {
+    init(maxMessageSize: Int, connectTimeout: Duration, tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
+         recorder: FrameRecorder? = nil) {
         self.maxMessageSize = maxMessageSize
         self.connectTimeout = connectTimeout
         self.tlsConfiguration = tlsConfiguration
+        self.recorder = recorder
     }
 
     /// Connects to `url` on `eventLoop`; `installHandlers` runs on the event loop right after the
@@ -34,6 +38,8 @@ struct WebSocketConnector: Sendable {
     ) async throws -> any Channel {
         let sslContext: NIOSSLContext? = url.tls ? try NIOSSLContext(configuration: tlsConfiguration) : nil
         let maxMessageSize = self.maxMessageSize
+        let recorder = self.recorder
+        let urlText = url.description
         let timeoutMs = max(1, connectTimeout.millisecondsInt)
         let upgradeResult: EventLoopFuture<UpgradeResult>
         // Captured so a stuck upgrade can be aborted by closing the socket.
@@ -57,6 +63,9 @@ struct WebSocketConnector: Sendable {
                             maxFrameSize: maxMessageSize,
                             upgradePipelineHandler: { channel, _ in
                                 channel.eventLoop.makeCompletedFuture {
+                                    if let recorder {
+                                        try channel.pipeline.syncOperations.addHandler(FrameRecordingHandler(recorder: recorder, url: urlText))
+                                    }
                                     try installHandlers(channel)
                                     return UpgradeResult.upgraded(channel)
                                 }

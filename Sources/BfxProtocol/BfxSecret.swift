@@ -13,6 +13,9 @@ public struct BfxSecret: Sendable, Hashable, CustomStringConvertible, CustomDebu
         self.bytes = bytes
     }
 
+    /// The secret's bytes, for modules that must look for it (the recorder's redaction).
+    package var rawBytes: [UInt8] { bytes }
+
     /// `true` if the secret is empty.
     public var isEmpty: Bool { bytes.isEmpty }
 

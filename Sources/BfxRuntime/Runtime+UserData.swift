@@ -107,7 +107,7 @@ extension Runtime {
                     url: urls.wsAuth,
                     rateLimit: ConnectionRateLimit(maxConnections: config.rateLimits.wsConnectAuthPer15s, window: .seconds(15)),
                     connectTimeout: config.websocket.connectTimeout.duration,
-                    clock: options.clock)
+                    clock: options.clock, recorder: recorder)
             } catch {
                 throw RuntimeError.startFailed("user-data transport for key \(keyName): \(error)")
             }

@@ -55,6 +55,7 @@ public actor Runtime {
     var server: ObservabilityServer?
     /// The local Bitfinex-compatible endpoint (`gateway:`), when configured.
     var gateway: Gateway?
+    var recorder: FrameRecorder?
     var history: [HistoryPoint] = []
     var lastSample: (time: Double, messages: Int, issued: UInt64)?
     var totalMessages = 0
@@ -97,6 +98,7 @@ public actor Runtime {
         do {
             try await startEndpoint()
             startNonceAndREST()
+            try startRecording()
             try startWebSocket()
             try await startUserData()
             for connection in config.connections {
@@ -192,6 +194,7 @@ public actor Runtime {
         channels.removeAll()
         channelOrder.removeAll()
         wsClient = nil
+        stopRecording()
         // Persists the nonce high-water marks (file/postgres stores) and closes sessions.
         await nonceManager?.shutdown()
         if let server {
@@ -328,7 +331,8 @@ public actor Runtime {
     }
 
     private func startWebSocket() throws {
-        let clientConfig = Self.clientConfiguration(config, urls: urls)
+        var clientConfig = Self.clientConfiguration(config, urls: urls)
+        clientConfig.recorder = recorder
         var wsLogger = logger
         wsLogger[metadataKey: "component"] = "ws"
         do {

@@ -8,7 +8,7 @@ struct Bfxrun: AsyncParsableCommand {
         commandName: "bfxrun",
         abstract: "Run, inspect and debug bfxkit runtimes against Bitfinex or the embedded simulator.",
         version: BfxkitVersion.string,
-        subcommands: [RunCommand.self, GatewayCommand.self, CheckCommand.self, InitCommand.self, Version.self, NonceCommand.self, ConsoleCommand.self, SimulateCommand.self],
+        subcommands: [RunCommand.self, GatewayCommand.self, RecordCommand.self, ReplayCommand.self, DoctorCommand.self, CheckCommand.self, InitCommand.self, Version.self, NonceCommand.self, ConsoleCommand.self, SimulateCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -16,7 +16,8 @@ public struct WebSocketUserDataTransport: UserDataTransport {
     private let group: any EventLoopGroup
     private let limiter: ConnectionRateLimiter
 
-    /// Creates a transport for `url` (`ws://` or `wss://`).
+    /// Creates a transport for `url` (`ws://` or `wss://`); with a `recorder`, every frame of its
+    /// connections is recorded (authentication frames redacted).
     /// - Throws: ``UserDataError/invalidRequest(_:)`` when the URL cannot be parsed.
     public init(
         url: String,
@@ -24,14 +25,15 @@ public struct WebSocketUserDataTransport: UserDataTransport {
         connectTimeout: Duration = .seconds(10),
         maxMessageSize: Int = 16 << 20,
         clock: any BfxClock = SystemClock(),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        recorder: FrameRecorder? = nil
     ) throws {
         do {
             self.url = try WebSocketURL(parsing: url)
         } catch {
             throw UserDataError.invalidRequest("\(error)")
         }
-        self.connector = WebSocketConnector(maxMessageSize: maxMessageSize, connectTimeout: connectTimeout)
+        self.connector = WebSocketConnector(maxMessageSize: maxMessageSize, connectTimeout: connectTimeout, recorder: recorder)
         self.group = eventLoopGroup
         self.limiter = ConnectionRateLimiter(limit: rateLimit, clock: ClientClock(clock))
     }

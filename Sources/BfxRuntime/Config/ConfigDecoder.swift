@@ -26,6 +26,7 @@ struct ConfigDecoder {
         config.output = output(m.mapping("output"))
         config.shutdown = shutdown(m.mapping("shutdown"))
         config.gateway = gateway(m)
+        config.recording = recording(m)
         m.finish()
         crossCheck(config, root: m)
         crossCheckGateway(config, root: m)

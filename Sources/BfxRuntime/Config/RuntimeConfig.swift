@@ -31,6 +31,8 @@ public struct RuntimeConfig: Sendable, Hashable, Encodable {
     public var shutdown = ShutdownConfig()
     /// `gateway:` — serve a Bitfinex-compatible local endpoint; nil when the section is absent.
     public var gateway: GatewayConfig?
+    /// `recording:` — record every WebSocket frame (docs/recording.md); nil when absent.
+    public var recording: RecordingConfig?
 
     /// A config with every default.
     public init() {}
@@ -38,7 +40,7 @@ public struct RuntimeConfig: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case version, endpoint, keys, connections, websocket, nonce
         case rateLimits = "rate_limits"
-        case alerts, logging, metrics, simulator, startup, output, shutdown, gateway
+        case alerts, logging, metrics, simulator, startup, output, shutdown, gateway, recording
     }
 
     /// The key named `name`, if any.

@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var listen: String?
     /// `gateway.listen` override (`bfxrun gateway --listen`).
     public var gatewayListen: String?
+    /// `recording.path` override (`bfxrun record --out`): records even without a `recording:` section.
+    public var recordingPath: String?
     /// Refuse a configuration without a `gateway:` section (`bfxrun gateway`).
     public var requireGateway = false
     /// Called once the configuration is loaded, before the runtime starts: the program installs

@@ -28,6 +28,11 @@ public enum RuntimeHost {
             if let format = run.logFormat { config.logging.format = format }
             if let level = run.logLevel { config.logging.level = level }
             if let listen = run.gatewayListen { config.gateway?.listen = listen }
+            if let path = run.recordingPath {
+                var recording = config.recording ?? RecordingConfig()
+                recording.path = path
+                config.recording = recording
+            }
             return config
         }()
         if run.requireGateway && config.gateway == nil {
