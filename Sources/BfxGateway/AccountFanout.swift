@@ -1,5 +1,6 @@
 import BfxClient
 import BfxProtocol
+import Foundation
 import Logging
 import Synchronization
 
@@ -122,7 +123,14 @@ final class AccountFanout: Sendable {
         switch event {
         case .authenticated(let userID, _):
             state.withLock { $0.userID = userID }
+        case .offlineChanges(let report):
+            // What happened upstream while the session was down reaches local clients as the
+            // ordinary events Bitfinex would have sent (no snapshot is re-sent to them).
+            for message in Self.events(for: report) { upstream(.message(message)) }
         case .message(let message):
+            // The fresh snapshots of an upstream re-auth update the upstream state only: local
+            // sockets got theirs at their own auth and learn the changes as ordinary events.
+            if Self.snapshotTypes.contains(message.wire.type) { return }
             let packet = Self.packet(message)
             let now = clock.monotonicNanos()
             let wall = Int64(clock.wallMicros() / 1_000)
@@ -142,6 +150,47 @@ final class AccountFanout: Sendable {
             break
         }
     }
+
+    /// The channel-0 events equivalent to an offline change report, in Bitfinex's order for a
+    /// fill (`te`, then the order's `ou`/`oc`, then wallets and positions): new orders `on`, own
+    /// trades `te`, still-open changed orders `ou`, closed orders `oc` with the final status
+    /// (`EXECUTED @ PRICE(AMOUNT)`, `CANCELED was: PARTIALLY FILLED @ …` or `CANCELED`), wallets
+    /// `wu`, positions `pn`/`pu`/`pc`.
+    static func events(for report: OfflineChangeReport) -> [UserEvent] {
+        var events: [UserEvent] = report.newOrders.map { .orderNew($0) }
+        events += report.trades.map { .tradeExecuted($0) }
+        for change in report.updatedOrders { events.append(.orderUpdate(change.value)) }
+        for closed in report.closedOrders {
+            var order = closed.lastKnown
+            let original = order.amountOrig?.decimal ?? order.amount?.decimal ?? 0
+            let filled = (original - (order.amount?.decimal ?? original)) + closed.filledAmount
+            let trades = closed.trades
+            let notional = trades.reduce(Decimal(0)) { $0 + $1.execAmount.decimal.magnitude * $1.execPrice.decimal }
+            let size = trades.reduce(Decimal(0)) { $0 + $1.execAmount.decimal.magnitude }
+            let average = size > 0 ? notional / size : order.priceAvg?.decimal ?? 0
+            let fill = "\(WireNumber(average).map { "\($0)" } ?? "0")(\(WireNumber(filled).map { "\($0)" } ?? "0"))"
+            switch closed.outcome {
+            case .filled: order.status = "EXECUTED @ " + fill
+            case .partiallyFilledThenClosed: order.status = "CANCELED was: PARTIALLY FILLED @ " + fill
+            case .cancelled: order.status = "CANCELED"
+            }
+            order.amount = WireNumber(original - filled)
+            if size > 0 { order.priceAvg = WireNumber(average) }
+            events.append(.orderCancel(order))
+        }
+        events += report.wallets.compactMap { $0.current.map { .walletUpdate($0) } }
+        for change in report.positions {
+            switch change {
+            case .added(let position): events.append(.positionNew(position))
+            case .updated(_, let position): events.append(.positionUpdate(position))
+            case .removed(let position): events.append(.positionClose(position))
+            }
+        }
+        return events
+    }
+
+    /// Channel-0 snapshot types, sent to a local socket only right after its own `auth`.
+    static let snapshotTypes: Set<String> = ["os", "ps", "ws", "fos", "fcs", "fls", "hos"]
 
     static func packet(_ event: UserEvent) -> [UInt8] {
         let (type, data) = event.wire
@@ -178,7 +227,7 @@ final class AccountFanout: Sendable {
         default: .trade
         }
         guard session.permissions.contains(needed) else {
-            notifyError(client, type: type, text: "api_key: permission invalid")
+            notifyError(client, type: type, text: "api_key: permission invalid", info: Self.errorInfo(message))
             return
         }
         do {
@@ -200,14 +249,42 @@ final class AccountFanout: Sendable {
         } catch let error as UserDataError {
             // a server rejection already reached every client as its `n …-req` ERROR notification
             if case .requestRejected = error { return }
-            notifyError(client, type: type, text: "\(error)")
+            notifyError(client, type: type, text: "\(error)", info: Self.errorInfo(message))
         } catch {
-            notifyError(client, type: type, text: "\(error)")
+            notifyError(client, type: type, text: "\(error)", info: Self.errorInfo(message))
         }
     }
 
-    private func notifyError(_ client: LocalClient, type: String, text: String) {
-        let note = Notification(mts: Int64(clock.wallMicros() / 1_000), type: type + "-req", info: .none, code: nil, status: "ERROR", text: text)
+    /// The `info` of an order input's error notification, as Bitfinex sends it: the order row as
+    /// far as the input tells it (`on`: cid, symbol, amount, type, price, flags; `ou`/`oc`: the
+    /// id or cid; the rest null).
+    /// Clients parse that row (bitfinex-api-py fails on a null one).
+    static func errorInfo(_ message: ClientMessage) -> BfxProtocol.Notification.Info {
+        var row = [JSONValue](repeating: .null, count: 32)
+        switch message {
+        case .newOrder(let order):
+            row[1] = order.gid.map { .number(WireNumber($0)) } ?? .null
+            row[2] = order.cid.map { .number(WireNumber($0)) } ?? .null
+            row[3] = .string(order.symbol)
+            row[6] = .number(order.amount)
+            row[7] = .number(order.amount)
+            row[8] = .string(order.type)
+            row[12] = order.flags.map { .number(WireNumber($0)) } ?? .null
+            row[16] = order.price.map { .number($0) } ?? .null
+        case .updateOrder(let update):
+            row[0] = .number(WireNumber(update.id))
+        case .cancelOrder(.id(let id)):
+            row[0] = .number(WireNumber(id))
+        case .cancelOrder(.cid(let cid, _)):
+            row[2] = .number(WireNumber(cid))
+        default:
+            return .none
+        }
+        return .value(.array(row))
+    }
+
+    private func notifyError(_ client: LocalClient, type: String, text: String, info: BfxProtocol.Notification.Info = .none) {
+        let note = BfxProtocol.Notification(mts: Int64(clock.wallMicros() / 1_000), type: type + "-req", info: info, code: nil, status: "ERROR", text: text)
         client.outbox.sendPacket(Self.packet(.notification(note)), wallMillis: Int64(clock.wallMicros() / 1_000), nowNanos: clock.monotonicNanos())
     }
 

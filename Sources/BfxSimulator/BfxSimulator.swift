@@ -224,6 +224,15 @@ public final class BfxSimulator: Sendable {
     /// Every nonce accepted for a key, in arrival order (WS auth and REST together).
     public func acceptedNonces(apiKey: String) async -> [Int64] { await engine.acceptedNonces(key: apiKey) }
 
+    /// The channel-0 events the simulator emitted for a user, in emission order (the newest
+    /// 20,000), as the JSON of `GET /_sim/events/USER?after=SEQ`: `{"userId","sessions","total","dropped",
+    /// "events":[{"seq","mts","type","category","qualifier","sessions","data"}…]}`. `sessions` is
+    /// the number of the user's authenticated sockets at emission (0 = nobody received it); the
+    /// top-level `sessions` is that number now.
+    public func accountEventsJSON(userId: Int, after: Int = 0) async -> String {
+        await engine.accountEventsJSON(userId: userId, after: after)
+    }
+
     /// The simulator's book for a symbol as a subscriber with `prec`/`len` would hold it.
     /// `prec` is "P0"..."P4" or "R0"; nil when the symbol or precision is unknown.
     public func book(symbol: String, prec: String = "P0", len: Int = 25) async -> SimulatorBook? {

@@ -19,9 +19,14 @@ extension SimulatorEngine {
     }
 
     /// Sends a channel-0 message to every authenticated session of a user.
+    /// Every event is also appended to the user's ``AccountEventLog`` (`GET /_sim/events/USER`).
     func emit(_ userId: Int, _ type: String, category: String, qualifier: String? = nil, _ body: (inout WireWriter) -> Void) {
-        var plain: String?
+        var plain: String? = SimulatorEngine.render(decS: false, body)
         var strings: String?
+        var receivers = 0
+        for session in sessions.values where session.auth?.userId == userId { receivers += 1 }
+        accountEvents[userId, default: AccountEventLog()].append(
+            mts: configuration.now(), type: type, category: category, qualifier: qualifier, sessions: receivers, data: plain ?? "null")
         for sid in sessions.keys.sorted() {
             guard let session = sessions[sid], let auth = session.auth, auth.userId == userId,
                   SimulatorEngine.filterAllows(auth.filter, category: category, qualifier: qualifier) else { continue }

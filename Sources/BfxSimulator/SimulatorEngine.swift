@@ -24,6 +24,8 @@ actor SimulatorEngine {
     var pendingTradeUpdates: [(String, PublicTrade)] = []
     var nonceLedger = NonceLedger()
     var accounts: [Int: Account] = [:]
+    /// The channel-0 events emitted per user, bounded (`GET /_sim/events/USER`).
+    var accountEvents: [Int: AccountEventLog] = [:]
     var keysByName: [String: SimulatorConfiguration.APIKey] = [:]
     var ticks = 0
     var connectionsAccepted = 0
@@ -278,6 +280,12 @@ actor SimulatorEngine {
 
     /// Every accepted nonce of a key in arrival order.
     func acceptedNonces(key: String) -> [Int64] { nonceLedger.keys[key]?.history ?? [] }
+
+    /// The user's account-event log as JSON (entries with `seq > after`; see ``AccountEventLog``).
+    func accountEventsJSON(userId: Int, after: Int) -> String {
+        let sessions = sessions.values.filter { $0.auth?.userId == userId }.count
+        return (accountEvents[userId] ?? AccountEventLog()).json(userId: userId, sessions: sessions, after: after)
+    }
 
     /// Frames queued but not yet written, summed over connections.
     func pendingFrames() -> Int { sessions.values.reduce(0) { $0 + $1.outbox.pending } }

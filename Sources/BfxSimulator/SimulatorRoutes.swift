@@ -170,6 +170,13 @@ enum SimulatorRoutes {
             let list = await engine.acceptedNonces(key: key)
             return json(.ok, "[" + list.map(String.init).joined(separator: ",") + "]")
         }
+        router.get("/_sim/events/:user") { request, context -> Response in
+            guard let user = context.parameters.get("user").flatMap({ Int($0) }) else {
+                return json(.badRequest, "{\"error\":\"user must be a user id\"}")
+            }
+            let after = queryItems(request)["after"].flatMap { Int($0) } ?? 0
+            return json(.ok, await engine.accountEventsJSON(userId: user, after: after))
+        }
         return router
     }
 

@@ -297,6 +297,11 @@ def parse_signed_args(description: str) -> argparse.Namespace:
     p.add_argument("--max-orders", type=int, default=100, help="submit at most this many orders (Bitfinex: 1000 per 5 min per user)")
     p.add_argument("--workers", type=int, default=2, help="concurrent workers sharing one client (threads / asyncio tasks)")
     p.add_argument("--interval", type=float, default=0.25, help="pause of each worker between two cycles, seconds")
+    p.add_argument("--ws-url", default="",
+                   help="also open an authenticated WebSocket (ws://127.0.0.1:PORT/ws/2), record every channel-0 event "
+                        "it receives and, where the library has WebSocket inputs, place and cancel orders through it")
+    p.add_argument("--ws-filter", default="", help="comma-separated auth `filter` of that socket (default: none, every event)")
+    p.add_argument("--ws-interval", type=float, default=0.4, help="pause between two WebSocket order inputs, seconds")
     args = p.parse_args()
     if not 1 <= args.seconds <= 3600:
         p.error("--seconds must be within 1..3600")
@@ -309,6 +314,9 @@ def parse_signed_args(description: str) -> argparse.Namespace:
     if not args.api_key or not args.api_secret:
         p.error(f"set {args.key_env} and {args.secret_env} (the credentials this program signs with)")
     require_loopback(args.rest_url)
+    if args.ws_url:
+        require_loopback(args.ws_url)
+    args.ws_filter = [f for f in args.ws_filter.split(",") if f]
     install_loopback_guard()
     return args
 
@@ -334,6 +342,10 @@ class SignedReport:
         self.error_samples: List[str] = []
         self.orders: List[Dict[str, Any]] = []
         self.next_cid = args.cid_base
+        # the authenticated WebSocket (--ws-url): connections opened, auth time, every channel-0
+        # event received [receive ms, type, data] in arrival order, and the order inputs sent
+        self.ws: Dict[str, Any] = {"url": getattr(args, "ws_url", ""), "filter": getattr(args, "ws_filter", []),
+                                   "opens": 0, "auth_ms": None, "events": [], "inputs": []}
 
     def remaining_s(self) -> float:
         return max(0.0, (self.ends_at_ms - now_ms()) / 1000.0)
@@ -365,8 +377,27 @@ class SignedReport:
             if len(self.error_samples) < 20:
                 self.error_samples.append(f"{op}: {text}"[:300])
 
-    def placed(self, order_id: int, cid: int) -> Dict[str, Any]:
-        entry = {"id": order_id, "cid": cid, "cancelled": False}
+    def ws_opened(self) -> None:
+        with self.lock:
+            self.ws["opens"] += 1
+
+    def ws_authenticated(self) -> None:
+        with self.lock:
+            if self.ws["auth_ms"] is None:
+                self.ws["auth_ms"] = now_ms()
+
+    def ws_event(self, type_: str, data: Any) -> None:
+        """One channel-0 event as the library received it (heartbeats excluded)."""
+        with self.lock:
+            self.ws["events"].append([now_ms(), type_, data])
+
+    def ws_input(self, kind: str, cid: Optional[int] = None, order_id: Optional[int] = None) -> None:
+        """An order input written to the WebSocket (``on`` with its cid, ``oc`` with the order id)."""
+        with self.lock:
+            self.ws["inputs"].append({"ms": now_ms(), "input": kind, "cid": cid, "id": order_id})
+
+    def placed(self, order_id: int, cid: int, via: str = "rest") -> Dict[str, Any]:
+        entry = {"id": order_id, "cid": cid, "cancelled": False, "via": via}
         with self.lock:
             self.orders.append(entry)
         return entry
@@ -386,6 +417,7 @@ class SignedReport:
                 "error_samples": list(self.error_samples),
                 "orders_placed": len(self.orders),
                 "orders": list(self.orders),
+                "ws": dict(self.ws, events=list(self.ws["events"]), inputs=list(self.ws["inputs"])),
             }
         tmp = Path(self.args.report + ".tmp")
         tmp.write_text(json.dumps(report, indent=1) + "\n")

@@ -52,8 +52,10 @@ def error_code(exc: Exception) -> Optional[int]:
     ``AuthenticationError``, 10001 to ``PermissionDenied``, 11010/429 to ``RateLimitExceeded``."""
     import ccxt
 
-    if isinstance(exc, ccxt.InvalidNonce):
+    if isinstance(exc, ccxt.InvalidNonce) or "nonce: small" in str(exc):  # the WS auth answer too
         return 10114
+    if isinstance(exc, ccxt.OnMaintenance) or "maintenance" in str(exc):
+        return 20060
     if isinstance(exc, ccxt.RateLimitExceeded):
         return 11010
     if isinstance(exc, ccxt.PermissionDenied):
@@ -108,9 +110,47 @@ class Program:
             await self.attempt("orders", ex.fetch_open_orders(sym))
             await asyncio.sleep(min(a.interval, self.report.remaining_s()))
 
+    async def ws_watch(self) -> None:
+        """The authenticated WebSocket (--ws-url): ccxt.pro ``bitfinex`` (v2) authenticates and
+        ``watch_orders()`` runs until --seconds; ccxt has no WebSocket order inputs for Bitfinex
+        (``has['createOrderWs']`` is None), so this socket only receives. Every channel-0 message
+        is recorded on its way into the library's ``handle_message`` (observation only)."""
+        import ccxt.pro as ccxtpro
+
+        rep, a = self.report, self.args
+
+        class Observed(ccxtpro.bitfinex):  # type: ignore[misc, valid-type]
+            def handle_message(self, client, message):  # type: ignore[no-untyped-def]
+                if isinstance(message, list) and len(message) > 2 and message[0] == 0 and message[1] != "hb":
+                    rep.ws_event(message[1], message[2])
+                return super().handle_message(client, message)
+
+            def on_connected(self, client, message=None):  # type: ignore[no-untyped-def]
+                rep.ws_opened()
+                return super().on_connected(client, message)
+
+        ws = Observed({"apiKey": a.api_key, "secret": a.api_secret, "enableRateLimit": False,
+                       "urls": {"api": {"ws": {"public": a.ws_url, "private": a.ws_url}}}})
+        ws.set_markets([self.market])
+        try:
+            await asyncio.wait_for(ws.authenticate(), timeout=15)
+            rep.ws_authenticated()
+            while rep.remaining_s() > 0:
+                try:
+                    await asyncio.wait_for(ws.watch_orders(self.market["symbol"]), timeout=max(0.1, rep.remaining_s()))
+                except asyncio.TimeoutError:
+                    break
+            await asyncio.sleep(1.5)  # the events of the last REST calls
+        except Exception as e:  # ccxt's errors, transport errors
+            rep.failure("ws", error_code(e), f"{type(e).__name__}: {e}")
+        finally:
+            await ws.close()
+
     async def run(self) -> int:
         try:
             tasks: List[asyncio.Task] = [asyncio.create_task(self.worker()) for _ in range(self.args.workers)]
+            if self.args.ws_url:
+                tasks.append(asyncio.create_task(self.ws_watch()))
             await asyncio.wait(tasks, timeout=self.report.remaining_s() + 30)
             for t in tasks:
                 t.cancel()
