@@ -69,6 +69,9 @@ if [ -z "${BFXRUN:-}" ]; then
   $SWIFT build -c release --product bfx-bench-consume
   BFXRUN="$($SWIFT build -c release --show-bin-path)/bfxrun"
 fi
+# 3a. what the gateway costs a signed call and a WebSocket order, vs the same calls direct
+nice -n 5 .bench-venv/bin/python scripts/bench-gateway-signed.py --bfxrun "$BFXRUN" --seconds 10 \
+  | tee "peer-bench/results/gateway-signed-cost-$stamp.txt"
 echo "bench: peer comparison with $BFXRUN ($(elapsed) s)"
 # shellcheck disable=SC2086
 .bench-venv/bin/python peer-bench/harness/run_peers.py --bfxrun "$BFXRUN" \
