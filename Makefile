@@ -21,8 +21,10 @@ run: deps
 ## (scripts/check-dashboard.py: renders, values change, no script errors, no panel clips), the
 ## unmodified bitfinex-api-py and ccxt programs through `bfxrun gateway` (scripts/check-gateway-peers.py:
 ## every cs verified by the peers, final books equal the simulator's), 4 bitfinex-api-py + 4 ccxt programs
-## sharing one key through the gateway's signed REST (scripts/check-gateway-signed.py: 0 nonce errors,
-## every order exactly once; the same workload direct shows the 10114s), the bitfinex-api-py and ccxt
+## sharing one key through the gateway's signed REST and authenticated WebSocket, through an upstream
+## drop, 20051 and maintenance (scripts/check-gateway-signed.py: 0 nonce errors, every order exactly
+## once, every socket got the key's events in the simulator's order, no local socket closed; the same
+## workload direct shows the 10114s), the bitfinex-api-py and ccxt
 ## programs against `bfxrun replay` of a fresh recording (scripts/check-replay-peers.py), and DocC
 ## with warnings as errors plus doc-comment coverage (scripts/check-docs.sh).
 ## Each test module runs in its own process, one after the other: a crash stays attributable to
