@@ -208,7 +208,8 @@ def main() -> int:
         env = {**cgs.base_env(), "CHECK_UPSTREAM_KEY": cgs.UPSTREAM_KEY, "CHECK_UPSTREAM_SECRET": cgs.UPSTREAM_SECRET}
         for name, key_env, secret_env in bots:
             env[key_env], env[secret_env] = local[name]
-        gw_rest, _gw = cgs.start_gateway(args.bfxrun, sim, workdir, 4 * args.seconds + 70, env, bots, procs)
+        # the largest per-endpoint budget the YAML allows (10,000 per minute, shared by the 8 keys)
+        gw_rest, _gw = cgs.start_gateway(args.bfxrun, sim, workdir, 4 * args.seconds + 70, env, bots, procs, budget=10_000)
         gw_ws = gw_rest[:-3].replace("http://", "ws://") + "/ws/2"
         sim_ws = sim.rest[:-3].replace("http://", "ws://") + "/ws/2"
 

@@ -249,7 +249,7 @@ class Simulator:
         return self.signed("auth/r/orders", {}) + self.signed("auth/r/orders/hist", {"limit": CLOSED_KEPT})
 
 
-def gateway_yaml(sim: Simulator, port: int, bots: List[Tuple[str, str, str]]) -> str:
+def gateway_yaml(sim: Simulator, port: int, bots: List[Tuple[str, str, str]], budget: int = 10000) -> str:
     base = sim.rest[:-3] if sim.rest.endswith("/v2") else sim.rest
     lines = [
         "# written by scripts/check-gateway-signed.py",
@@ -262,7 +262,7 @@ def gateway_yaml(sim: Simulator, port: int, bots: List[Tuple[str, str, str]]) ->
         "keys:",
         '  - {name: demo, api_key: "${CHECK_UPSTREAM_KEY}", api_secret: "${CHECK_UPSTREAM_SECRET}"}',
         "rate_limits:",
-        "  rest_auth_per_minute: 10000     # the key's budget per endpoint, shared by every local key",
+        f"  rest_auth_per_minute: {budget}     # the key's budget per endpoint, shared by every local key",
         "connections:",
         "  - name: demo-account",
         "    key: demo                # the key's one upstream session: serves every local WebSocket auth",
@@ -285,10 +285,10 @@ def gateway_yaml(sim: Simulator, port: int, bots: List[Tuple[str, str, str]]) ->
 
 
 def start_gateway(bfxrun: str, sim: Simulator, workdir: Path, duration: float, env: Dict[str, str],
-                  bots: List[Tuple[str, str, str]], procs: List[Proc]) -> Tuple[str, Proc]:
+                  bots: List[Tuple[str, str, str]], procs: List[Proc], budget: int = 10000) -> Tuple[str, Proc]:
     port = free_port()
     config = workdir / "gateway.yaml"
-    config.write_text(gateway_yaml(sim, port, bots))
+    config.write_text(gateway_yaml(sim, port, bots, budget))
     check = subprocess.run([bfxrun, "check", str(config)], capture_output=True, text=True, timeout=15, env=env)
     if check.returncode != 0:
         raise Failure(f"bfxrun check {config} failed ({check.returncode}):\n{(check.stdout + check.stderr)[-1500:]}")
