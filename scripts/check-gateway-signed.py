@@ -395,12 +395,12 @@ def now_ms() -> int:
 
 
 class Outages(threading.Thread):
-    """Runs beside the programs (gateway phase): at 4 s places user 1's fill order through the
-    gateway (local key `check-fill`, a BUY inside the spread, alone at the top of the book); at
-    5 s drops every simulator socket and at once lets user 2 (its own key, straight to the
-    simulator) sell into that order, so it fills while the gateway's upstream session is down
-    (it reconnects after RECONNECT_DELAY_S); at 10 s sends info 20051; at 14 s a 2 s
-    maintenance window. Records each window as (name, start ms, end ms)."""
+    """Runs beside the programs (gateway phase), from the moment their 8 sockets are connected:
+    at 1 s places user 1's fill order through the gateway (local key `check-fill`, a BUY inside
+    the spread, alone at the top of the book); at 2 s drops every simulator socket and at once
+    lets user 2 (its own key, straight to the simulator) sell into that order, so it fills while
+    the gateway's upstream session is down (it reconnects after RECONNECT_DELAY_S); at 6 s sends
+    info 20051; at 9 s a 2 s maintenance window. Records each window as (name, start ms, end ms)."""
 
     def __init__(self, sim: "Simulator", gateway_rest: str, fill_creds: Tuple[str, str]) -> None:
         super().__init__(daemon=True)
@@ -424,7 +424,18 @@ class Outages(threading.Thread):
 
     def _run(self) -> None:
         sim = self.sim
-        self._at(4.0)
+        # the timeline starts once the 8 programs' sockets are connected (their start-up, imports
+        # included, takes seconds on a loaded machine)
+        state_url = self.gateway_rest[:-3] + "/_gateway/state"
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            status, body = http("GET", state_url, timeout=2)
+            if status == 200 and len(json.loads(body).get("clients", [])) >= 2 * PER_LIBRARY:
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)  # their auth
+        self.t0 = time.monotonic()
+        self._at(1.0)
         bid, ask = sim.book_top("tBTCUSD")
         price = float(f"{(bid + ask) / 2:.5g}")
         if not bid < price < ask:
@@ -434,7 +445,7 @@ class Outages(threading.Thread):
                                                "price": str(price), "cid": FILL_CID}, key=key, secret=secret, base=self.gateway_rest)
         rows = n[4] if isinstance(n, list) and len(n) > 4 else None
         self.fill_order = int(rows[0][0] if rows and isinstance(rows[0], list) else rows[0])
-        self._at(5.0)
+        self._at(2.0)
         start = now_ms()
         sim.fault({"fault": "drop"})
         sim.signed("auth/w/order/submit", {"type": "EXCHANGE LIMIT", "symbol": "tBTCUSD", "amount": "-0.01",
@@ -449,12 +460,12 @@ class Outages(threading.Thread):
         else:
             self.errors.append("the gateway's upstream session did not come back within 10 s of the drop")
         self.windows.append(("drop", start, now_ms()))
-        self._at(10.0)
+        self._at(6.0)
         start = now_ms()
         sim.fault({"fault": "restart"})
         time.sleep(2.0)
         self.windows.append(("restart 20051", start, now_ms()))
-        self._at(14.0)
+        self._at(9.0)
         start = now_ms()
         sim.fault({"fault": "maintenance", "seconds": 2})
         time.sleep(2.5)
@@ -570,7 +581,8 @@ def judge_events(rep: Dict[str, Any], log: List[Dict[str, Any]], windows: List[T
     if best is None:
         return [f"{name}: its first event {got[0][0]} is not in the simulator's log near its auth"], counts
     problems, counts = best
-    if fill_order is not None and allowed("oc"):
+    drop_start = min((a for (_n, a, _b) in windows if _n == "drop"), default=None)
+    if fill_order is not None and allowed("oc") and drop_start is not None and auth < drop_start:
         ids = {g[0] for g in got}
         for want in (("oc", fill_order, "EXECUTED"),):
             if want not in ids:
@@ -613,7 +625,7 @@ def phase_run(label: str, args: argparse.Namespace, workdir: Path, procs: List[P
             fill_creds = ("local-check-fill-" + secrets.token_hex(6), secrets.token_hex(24))
             env[fill[1]], env[fill[2]] = fill_creds
             rest_url, gw = start_gateway(args.bfxrun, sim, workdir, args.seconds + 50, env, bots + [fill], mine)
-            log(f"gateway: {rest_url} (8 local keys on account demo, outages at 5, 10 and 14 s)")
+            log(f"gateway: {rest_url} (8 local keys on account demo; drop, 20051, maintenance once the sockets are up)")
             creds = [local[b[0]] for b in bots]
             outages: Optional[Outages] = Outages(sim, rest_url, fill_creds)
         else:
@@ -645,6 +657,10 @@ def phase_run(label: str, args: argparse.Namespace, workdir: Path, procs: List[P
             if rep["ws"]["opens"] != 1:
                 event_fails.append(f"{r['name']}: its WebSocket was opened {rep['ws']['opens']} times (a local socket closed)")
             inputs_in_outage += sum(1 for x in rep["ws"]["inputs"] if x["input"] == "on" and any(a <= x["ms"] <= b for a, b in drop))
+        if drop:
+            late = [r["name"] for r in results if r["report"] and (r["report"]["ws"].get("auth_ms") or 1 << 62) >= drop[0][0]]
+            if late:
+                event_fails.append(f"{len(late)} socket(s) authenticated only after the drop (nothing to prove for them): {late}")
         if log_events["dropped"]:
             event_fails.append(f"the simulator's event log dropped {log_events['dropped']} events (raise its limit)")
         out["event_failures"], out["event_counts"], out["ws_inputs_in_outage"] = event_fails, event_counts, inputs_in_outage
