@@ -10,7 +10,9 @@ struct ErrorEcho: Sendable, Equatable {
     var key: String?
 
     /// Codes that answer a `subscribe` (reference §3.1/§3.3): only these are matched by fields.
-    static let subscribeErrorCodes: Set<Int> = [10001, 10011, 10012, 10300, 10301, 10302, 10305, 10400, 11000]
+    static let subscribeErrorCodes: Set<Int> = [10001, 10008, 10011, 10012, 10300, 10301, 10302, 10305, 10400, 11000]
+    /// Codes that can answer an `unsubscribe`: only these are matched to a pending resync.
+    static let unsubscribeErrorCodes: Set<Int> = [10008, 10300, 10400, 10401, 11000]
 
     /// Whether a subscription for `spec` could have sent the request this error echoes (an
     /// absent field fits every spec).

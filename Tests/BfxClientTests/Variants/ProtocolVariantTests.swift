@@ -79,6 +79,26 @@ extension WebSocketIntegrationTests {
             await simulator.shutdown()
         }
 
+        /// A resync's `unsubscribe` refused by an error without `chanId`: matched to the one
+        /// channel awaiting `unsubscribed`, retried, and the book recovers on the same socket.
+        @Test func unsubscribeErrorWithoutEchoedFieldsIsMatchedToThePendingResync() async throws {
+            let simulator = try await Self.simulator { $0.errorEcho = .none }
+            let client = try Self.retryClient(simulator)
+            let book = try await client.subscribe(.book("tBTCUSD", precision: .p0, length: 25))
+            #expect(await WS.converge([book], simulator))
+            await simulator.inject(.rejectUnsubscribe(code: 11000, count: 2))
+            await simulator.inject(.corruptNextChecksum(connection: nil))
+            await simulator.step(3)
+            #expect(await eventually { client.environment.integrityCounters.checksumMismatches == 1 })
+            #expect(await WS.converge([book], simulator))
+            let channel = try #require(await client.snapshot().channels.first)
+            #expect(channel.resyncs == 1)
+            #expect(channel.subscribeRequests == 2)
+            #expect(await client.snapshot().connections.allSatisfy { $0.opens == 1 })
+            await client.shutdown()
+            await simulator.shutdown()
+        }
+
         @Test func confMergeSemanticsKeepsBooksAndChecksumsRight() async throws {
             let simulator = try await Self.simulator { $0.conf = .merge }
             #expect(try await Self.booksConverge(simulator))
