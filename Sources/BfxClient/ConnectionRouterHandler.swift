@@ -129,7 +129,9 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
                 code: error.code?.rawValue ?? 0,
                 message: error.message,
                 subId: Self.subId(error.subId),
-                chanId: error.fields["chanId"]?.int64.map { Int(truncatingIfNeeded: $0) }
+                chanId: error.fields["chanId"]?.int64.map { Int(truncatingIfNeeded: $0) },
+                echo: ErrorEcho(channel: error.fields["channel"]?.string, symbol: error.fields["symbol"]?.string,
+                                key: error.fields["key"]?.string)
             )
         case .auth(let auth):
             supervisor.didReceiveAuth(auth)

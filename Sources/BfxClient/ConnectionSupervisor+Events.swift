@@ -314,9 +314,26 @@ extension ConnectionSupervisor {
 
     /// An `error` event: answers a `subscribe` (by `subId`) or a resync `unsubscribe` (by
     /// `chanId`); the channel machine decides between retry, failure and a new socket.
-    func didReceiveError(code: Int, message: String, subId: Int?, chanId: Int?) {
+    /// Whether the server echoes the request's fields (`subId`, `chanId` …) in `error` is
+    /// UNVERIFIED (reference §3.1): an error without both is matched to the one request it can
+    /// answer — a subscription awaiting `subscribed` that fits the echoed `channel`/`symbol`/`key`
+    /// (any, when nothing is echoed; subscribe error codes only) or a resync awaiting
+    /// `unsubscribed` (unsubscribe error codes only). With more than one candidate it is left
+    /// unmatched (docs/adr/0028).
+    func didReceiveError(code: Int, message: String, subId: Int?, chanId: Int?, echo: ErrorEcho = ErrorEcho()) {
         logger.warning("server error", metadata: ["code": "\(code)", "msg": "\(message)", "subId": "\(subId.map(String.init) ?? "-")"])
         let now = self.now
+        var subId = subId
+        var chanId = chanId
+        if subId == nil, chanId == nil {
+            let subscribing = ErrorEcho.subscribeErrorCodes.contains(code)
+                ? members.values.filter { $0.machine.phase == .subscribing && echo.fits($0.spec) } : []
+            let unsubscribing = ErrorEcho.unsubscribeErrorCodes.contains(code)
+                ? members.values.filter { $0.machine.phase == .unsubscribing(thenResubscribe: true) } : []
+            if subscribing.count + unsubscribing.count == 1 {
+                if let member = subscribing.first { subId = member.id.rawValue } else { chanId = unsubscribing.first?.machine.chanId }
+            }
+        }
         if let subId, let member = members[SubscriptionID(rawValue: subId)] {
             let action = environment.withRandom { member.machine.subscribeError(code: code, message: message, at: now, using: &$0) }
             if action == .none {

@@ -257,6 +257,8 @@ public actor Runtime {
             sim.tradingSymbols = trading
             sim.fundingSymbols = funding
             sim.maxChannelsPerConnection = max(sim.maxChannelsPerConnection, config.websocket.maxSubscriptionsPerConnection)
+            // Validated by the config decoder (docs/adr/0028).
+            for (name, value) in config.simulator.variants.sorted(by: { $0.key < $1.key }) { try? sim.variants.set(name, value) }
             for (index, key) in config.keys.enumerated() {
                 let apiKey: String, secret: String
                 if let givenKey = key.apiKey?.value, let givenSecret = key.apiSecret?.value {

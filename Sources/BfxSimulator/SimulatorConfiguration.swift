@@ -74,6 +74,9 @@ public struct SimulatorConfiguration: Sendable {
     public var maxChannelsPerConnection: Int = 30
     /// Configured API keys.
     public var apiKeys: [APIKey] = []
+    /// Which variant of each point the protocol reference leaves open the simulator emits
+    /// (docs/adr/0028); the defaults are the choices of docs/adr/0005.
+    public var variants = ProtocolVariants()
     /// Orders accepted per user per `orderRateWindow` (Bitfinex base: 1000 per 5 min).
     public var orderRateLimit: Int = 1000
     /// Window of the order rate limit.

@@ -61,13 +61,20 @@ extension SimulatorEngine {
     @discardableResult
     func notify(_ userId: Int, type: String, status: String, text: String, info: @escaping (inout WireWriter) -> Void) -> String {
         let mts = configuration.now()
+        // NOTIFY_INFO of order notifications as one row or an array of rows (docs/adr/0028).
+        let wrap = configuration.variants.wsNotifyInfo == .rows && SimulatorEngine.orderNotificationTypes.contains(type)
         emit(userId, "n", category: "notify") { w in
-            SimulatorEngine.writeNotification(&w, mts: mts, type: type, status: status, text: text, info: info)
+            SimulatorEngine.writeNotification(&w, mts: mts, type: type, status: status, text: text) { w in
+                if wrap { w.beginArray(); info(&w); w.endArray() } else { info(&w) }
+            }
         }
         return SimulatorEngine.render(decS: false) { w in
             SimulatorEngine.writeNotification(&w, mts: mts, type: type, status: status, text: text, info: info)
         }
     }
+
+    /// Notification types whose NOTIFY_INFO is one order row (or, as a variant, an array of rows).
+    static let orderNotificationTypes: Set<String> = ["on-req", "ou-req", "oc-req"]
 
     func markPrice(_ symbol: String) -> Fixed { markets[symbol]?.lastPrice ?? .zero }
 

@@ -31,7 +31,8 @@ extension SimulatorEngine {
     /// Handles `{"event":"auth",...}`.
     func authenticate(_ sessionId: Int, _ request: JSONObject) {
         let fail: (Int, String) -> Void = { code, msg in
-            self.sendEvent(sessionId, "{\"event\":\"auth\",\"status\":\"FAILED\",\"chanId\":0,\"code\":\(code),\"msg\":\"\(msg)\"}")
+            let status = self.configuration.variants.authFailureStatus.rawValue
+            self.sendEvent(sessionId, "{\"event\":\"auth\",\"status\":\"\(status)\",\"chanId\":0,\"code\":\(code),\"msg\":\"\(msg)\"}")
         }
         guard sessions[sessionId]?.auth == nil else { fail(10100, "auth: dup"); return }
         guard let apiKey = request["apiKey"]?.string, let payload = request["authPayload"]?.string,
@@ -52,7 +53,9 @@ extension SimulatorEngine {
             sessions[sessionId]?.auth = SessionAuth(apiKey: ref.key, userId: ref.userId, deadManSwitch: dms, filter: filter)
             sessions[sessionId]?.lastActivity[0] = .now
             let perm = ref.canWrite ? 1 : 0
-            let caps = "{\"orders\":{\"read\":1,\"write\":\(perm)},\"account\":{\"read\":1,\"write\":0},\"funding\":{\"read\":1,\"write\":\(perm)},\"history\":{\"read\":1,\"write\":0},\"wallets\":{\"read\":1,\"write\":0},\"withdraw\":{\"read\":0,\"write\":0},\"positions\":{\"read\":1,\"write\":\(perm)}}"
+            let capsObject = "{\"orders\":{\"read\":1,\"write\":\(perm)},\"account\":{\"read\":1,\"write\":0},\"funding\":{\"read\":1,\"write\":\(perm)},\"history\":{\"read\":1,\"write\":0},\"wallets\":{\"read\":1,\"write\":0},\"withdraw\":{\"read\":0,\"write\":0},\"positions\":{\"read\":1,\"write\":\(perm)}}"
+            // `caps` as an object (observed) or as a JSON string (docs sample), docs/adr/0028.
+            let caps = configuration.variants.authCaps == .object ? capsObject : JSONValue.string(capsObject).serialized()
             sendEvent(sessionId, "{\"event\":\"auth\",\"status\":\"OK\",\"chanId\":0,\"userId\":\(ref.userId),\"auth_id\":\"\(serverId)-\(sessionId)\",\"caps\":\(caps)}")
             sendAuthSnapshots(sessionId)
         }

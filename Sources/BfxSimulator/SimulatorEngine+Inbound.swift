@@ -33,9 +33,11 @@ extension SimulatorEngine {
                 sendEvent(sessionId, SimulatorEngine.errorEvent(code: 10050, msg: "conf: invalid flags", echo: object))
                 return
             }
-            // Replace semantics (reference §11.4 UNVERIFIED; see docs/adr/0005).
-            sessions[sessionId]?.flags = flags
-            sendEvent(sessionId, "{\"event\":\"conf\",\"status\":\"OK\",\"flags\":\(flags)}")
+            // Replace (default) or merge semantics (reference §11.4 UNVERIFIED; docs/adr/0028).
+            let current = sessions[sessionId]?.flags ?? 0
+            let effective = configuration.variants.conf == .merge ? current | flags : flags
+            sessions[sessionId]?.flags = effective
+            sendEvent(sessionId, "{\"event\":\"conf\",\"status\":\"OK\",\"flags\":\(effective)}")
         case "subscribe":
             subscribe(sessionId, object)
         case "unsubscribe":
@@ -63,8 +65,9 @@ extension SimulatorEngine {
     // MARK: subscribe
 
     private func subscribe(_ sessionId: Int, _ request: JSONObject) {
+        let echoed = configuration.variants.errorEcho == .request ? request : nil
         let fail: (Int, String) -> Void = { code, msg in
-            self.sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: msg, echo: request))
+            self.sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: msg, echo: echoed))
         }
         if let code = faultGate.takeSubscribeRejection() {
             fail(code, "subscribe: failed (simulated)")
@@ -142,7 +145,7 @@ extension SimulatorEngine {
         subscribers[key, default: [:]][sessionId] = chanId
         subscribeCounts[key, default: 0] += 1
         echo.append("chanId", .number(WireNumber(chanId)))
-        if let subId = request["subId"] { echo.append("subId", subId) }
+        if let subId = request["subId"] { echo.append("subId", SimulatorEngine.echoedSubId(subId, configuration.variants.subId)) }
         sendEvent(sessionId, JSONValue.object(echo).serialized())
         sendSnapshot(sessionId, chanId: chanId, key: key)
     }
@@ -150,7 +153,8 @@ extension SimulatorEngine {
     private func unsubscribe(_ sessionId: Int, _ request: JSONObject) {
         if let code = faultGate.takeUnsubscribeRejection() {
             // The channel stays subscribed (the server did not act on the request).
-            sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: "unsubscribe: failed (simulated)", echo: request))
+            let echoed = configuration.variants.errorEcho == .request ? request : nil
+            sendEvent(sessionId, SimulatorEngine.errorEvent(code: code, msg: "unsubscribe: failed (simulated)", echo: echoed))
             return
         }
         guard let chanId = request["chanId"]?.int, let key = sessions[sessionId]?.channels[chanId] else {
@@ -162,6 +166,15 @@ extension SimulatorEngine {
         sessions[sessionId]?.lastActivity[chanId] = nil
         removeSubscriber(key: key, session: sessionId)
         sendEvent(sessionId, "{\"event\":\"unsubscribed\",\"status\":\"OK\",\"chanId\":\(chanId)}")
+    }
+
+    /// `subId` as the ``ProtocolVariants/SubIdEcho`` variant echoes it.
+    static func echoedSubId(_ value: JSONValue, _ variant: ProtocolVariants.SubIdEcho) -> JSONValue {
+        switch variant {
+        case .asSent: return value
+        case .string: return value.number.map { JSONValue.string($0.text) } ?? value
+        case .number: return value.string.flatMap { WireNumber($0) }.map { JSONValue.number($0) } ?? value
+        }
     }
 
     /// The spot market a `deriv:` status key maps to (tBTCF0:USTF0 → tBTCUSD).

@@ -65,7 +65,12 @@ extension SimulatorEngine {
             for (sid, chan) in subs.sorted(by: { $0.key < $1.key }) {
                 guard let session = sessions[sid] else { continue }
                 let decS = session.decimalsAsStrings
-                let bulk = session.bulkOn
+                let bulk: Bool
+                switch configuration.variants.bulkUpdates {
+                case .flag: bulk = session.bulkOn
+                case .always: bulk = true
+                case .never: bulk = false
+                }
                 let checksumOn = session.checksumOn
                 if rendered[decS] == nil {
                     var rows: [UInt8] = []

@@ -189,7 +189,8 @@ extension SimulatorEngine {
             })
         case "auth/w/order/submit":
             guard ref.canWrite else { return writeDenied }
-            return ok(SimulatorEngine.wrapInfoRows(placeOrder(userId: userId, canWrite: true, p)))
+            let answer = placeOrder(userId: userId, canWrite: true, p)
+            return ok(configuration.variants.restNotifyInfo == .rows ? SimulatorEngine.wrapInfoRows(answer) : answer)
         case "auth/w/order/update":
             guard ref.canWrite else { return writeDenied }
             return ok(updateOrder(userId: userId, p))

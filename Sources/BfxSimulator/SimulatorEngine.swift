@@ -182,7 +182,8 @@ actor SimulatorEngine {
         guard var session = sessions[sessionId], !session.outbox.isStalled else { return }
         var frame = "[0,\"" + type + "\"," + data
         if session.sequenceOn {
-            let isReq = type == "n" && data.contains("-req\"")
+            // `req_seq` variant (docs/adr/0028): `both` gives `-req` a public sequence number too.
+            let isReq = configuration.variants.requestSequence == .authOnly && type == "n" && data.contains("-req\"")
             if !isReq {
                 session.pubSeq += session.skipNextSequence ? 2 : 1
                 session.skipNextSequence = false

@@ -40,6 +40,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("rest-auth-per-minute"),
             help: "REST budget of each authenticated endpoint, requests per minute (beyond it: 429 ERR_RATE_LIMIT).")
     var restAuthPerMinute: Int = SimulatorConfiguration().restAuthLimit.requests
+    @Option(name: .customLong("variant"),
+            help: "Protocol variant NAME=VALUE the simulator emits (repeatable), e.g. error_echo=none (docs/simulator.md).")
+    var variants: [String] = []
     @Flag(name: .customLong("allow-non-loopback"), help: "Allow binding a non-loopback address (the simulator accepts any order; never expose it).")
     var allowNonLoopback = false
 
@@ -51,6 +54,10 @@ struct SimulateCommand: AsyncParsableCommand {
         guard rate > 0 else { throw ValidationError("--rate must be > 0") }
         guard heartbeat > 0 else { throw ValidationError("--heartbeat must be > 0 seconds") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be > 0 seconds") }
+        var check = ProtocolVariants()
+        for variant in variants {
+            do { try check.set(assignment: variant) } catch { throw ValidationError("--variant: \(error)") }
+        }
         for (name, value) in [("--rest-public-per-minute", restPublicPerMinute), ("--rest-auth-per-minute", restAuthPerMinute)]
         where !(1...1_000_000_000).contains(value) {
             throw ValidationError("\(name) must be 1...1000000000 requests per minute, got \(value)")
@@ -68,6 +75,7 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.heartbeatInterval = .milliseconds(Int64(heartbeat * 1000))
         configuration.restPublicLimit = .init(requests: restPublicPerMinute, window: .seconds(60))
         configuration.restAuthLimit = .init(requests: restAuthPerMinute, window: .seconds(60))
+        for variant in variants { try configuration.variants.set(assignment: variant) }
         if let keys { configuration.apiKeys = try Self.loadKeys(path: keys) }
         let loadedScenario = try scenario.map { path in
             do { return try SimulatorScenario(json: try String(contentsOfFile: path, encoding: .utf8)) } catch {

@@ -402,6 +402,19 @@ struct ConfigDecoder {
                 }
             }
         }
+        let variants = m.mapping("variants")
+        var check = ProtocolVariants()
+        for (name, _) in ProtocolVariants.names {
+            guard let value = variants.optionalString(name) else { continue }
+            do {
+                try check.set(name, value)
+                s.variants[name] = value
+            } catch {
+                reader.report(variants.value(name), ConfigPath.root.key("simulator").key("variants").key(name), .invalidValue,
+                              "\(error)")
+            }
+        }
+        variants.finish()
         m.finish()
         return s
     }

@@ -10,6 +10,9 @@ public struct SimulatorConfig: Sendable, Hashable, Encodable {
     public var latency = ConfigDuration(milliseconds: 0)
     /// Faults injected at fixed times after start.
     public var faults: [FaultStep] = []
+    /// Protocol variants the simulator emits, name → value (`ProtocolVariants.names`, e.g.
+    /// `error_echo: none`); empty = the defaults of docs/adr/0005 (docs/adr/0028).
+    public var variants: [String: String] = [:]
 
     /// The embedded simulator's defaults: seed 42, 20 events/s per symbol, no latency, no faults.
     public init() {}
