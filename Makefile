@@ -64,13 +64,16 @@ test: deps
 	[ -z "$$failed" ]
 	SWIFT=$(SWIFT) scripts/check-docs.sh
 	@# The network test bed (scripts/testbed.sh, needs root for namespaces and fails with a message
-	@# without them): one key shared by 3 namespace hosts over jittered links with faults, then the
-	@# memory store on the same bed, which must show the rejections the shared store prevents.
+	@# without them): one key shared by 3 namespace hosts over jittered links with faults, the same
+	@# through one gateway per host, the late-delivery fault with and without quarantine, >= 10,000
+	@# signed calls on 8 keys shared by the 3 hosts; then the memory store on the same bed, which
+	@# must show the rejections the shared store prevents.
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/testbed.sh ci
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/testbed.sh memory
 
 ## make stress: opt-in, bounded to 30 minutes: the network test bed at full size (3 hosts ×
-## 4 processes × 16 tasks on one key through PostgreSQL, jittered links, faults).
+## 4 processes × 16 tasks on one key through PostgreSQL, jittered links, faults; the same through
+## one gateway per host; the late-delivery fault; the volume phase).
 stress: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product bfxrun
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun TB_BUDGET_SECONDS=1800 \
