@@ -31,7 +31,8 @@
 #            `--quarantine TB_QUARANTINE_S` (6 s): 0 rejections required (ADR 0029)
 #   volume   ≥ 10,000 signed calls across the three hosts: TB_VOLUME_KEYS (8) keys, each shared by
 #            all three hosts through the PostgreSQL store (one lane per key), short jittered links
-#            (TB_VOLUME_MIN_MS-TB_VOLUME_MAX_MS, 1-4 ms); per key the calls stay strictly sequential
+#            (TB_VOLUME_MIN_MS-TB_VOLUME_MAX_MS, 1-4 ms); per key the calls stay strictly sequential.
+#            Runs alongside the gateway phase (other keys, other links, no faults)
 # Sizes: TB_PROCESSES TB_TASKS TB_CALLS TB_MIN_MS TB_MAX_MS TB_STORE TB_GW_CALLS TB_VOLUME_CALLS override the defaults.
 # Exit 2 with a message when namespaces cannot be created (never a silent pass).
 # Everything is torn down at the end, also on failure or interruption (trap).
@@ -392,7 +393,17 @@ run_volume() {
 }
 
 echo "testbed: mode $MODE, store $STORE, phases: $PHASES"
+# The volume phase uses its own keys and links and no faults, so it runs alongside the gateway
+# phase when both are asked for (the gateway's one key is latency-bound, the volume CPU-bound).
+VOLUME_PID=""
+volume_phase() {
+  trap - EXIT INT TERM   # in the background: the main shell tears down
+  phase volume 'vol-key-*' clean "volume: ${#HOSTS[@]} hosts × $VK keys (each shared by the three hosts) × $VT tasks × $VC calls, links $VMIN-$VMAX ms" -- run_volume
+}
 for ph in $PHASES; do
+  if [ "$ph" = gateway ] && has_phase volume && [ -z "$VOLUME_PID" ]; then
+    volume_phase & VOLUME_PID=$!; PIDS+=($VOLUME_PID)
+  fi
   case "$ph" in
     direct)
       expect=clean; [ "$MODE" = memory ] && expect=rejections
@@ -405,10 +416,11 @@ for ph in $PHASES; do
       phase late-q0 stress-key rejections "late delivery: bot1's exchange link held ${STALL} s, REST timeout 2 s, no quarantine" -- run_late 0
       phase "late-q$QUAR" stress-key clean "late delivery: bot1's exchange link held ${STALL} s, REST timeout 2 s, quarantine $QUAR s" -- run_late "$QUAR" ;;
     volume)
-      phase volume 'vol-key-*' clean "volume: ${#HOSTS[@]} hosts × $VK keys (each shared by the three hosts) × $VT tasks × $VC calls, links $VMIN-$VMAX ms" -- run_volume ;;
+      [ -n "$VOLUME_PID" ] || volume_phase ;;
     *) die "unknown phase $ph" ;;
   esac
 done
+if [ -n "$VOLUME_PID" ]; then wait "$VOLUME_PID" || true; fi
 check_budget
 
 # --- report ------------------------------------------------------------------------------------
