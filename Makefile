@@ -66,17 +66,28 @@ test: deps
 	[ -z "$$failed" ]
 	SWIFT=$(SWIFT) scripts/check-docs.sh
 	@# The network test bed (scripts/testbed.sh, needs root for namespaces and fails with a message
-	@# without them): one key shared by 3 namespace hosts over jittered links with faults, then the
-	@# memory store on the same bed, which must show the rejections the shared store prevents.
+	@# without them): one key shared by 3 namespace hosts over jittered links with faults, the same
+	@# through one gateway per host, the late-delivery fault with and without quarantine, >= 10,000
+	@# signed calls on 8 keys shared by the 3 hosts; then the memory store on the same bed, which
+	@# must show the rejections the shared store prevents.
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/testbed.sh ci
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun scripts/testbed.sh memory
 
-## make stress: opt-in, bounded to 30 minutes: the network test bed at full size (3 hosts ×
-## 4 processes × 16 tasks on one key through PostgreSQL, jittered links, faults).
+## make stress: opt-in: the network test bed at full size, bounded to 30 minutes (3 hosts ×
+## 4 processes × 16 tasks on one key through PostgreSQL, jittered links, faults; the same through
+## one gateway per host; the late-delivery fault; the volume phase), then 100,000 signed calls through
+## the file store and through the PostgreSQL store on loopback (15 minutes each at most).
 stress: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product bfxrun
 	BFXRUN=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun TB_BUDGET_SECONDS=1800 \
 	  timeout --kill-after=30 1860 scripts/testbed.sh full
+	@# 100,000 signed calls on one key through each shared store (4 processes × 8 tasks × 3125
+	@# calls, embedded simulator on loopback), each bounded to 15 minutes; exit 1 on any rejection.
+	bin=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; dir=$$(mktemp -d); \
+	  timeout --kill-after=30 900 $$bin nonce stress --processes 4 --tasks 8 --calls 3125 --store file --store-path $$dir --progress 60; \
+	  rc=$$?; rm -rf "$$dir"; exit $$rc
+	bin=$$($(SWIFT) build $(SWIFT_BUILD_FLAGS) --show-bin-path)/bfxrun; url=$$(scripts/postgres.sh start) || exit 1; \
+	  timeout --kill-after=30 900 $$bin nonce stress --processes 4 --tasks 8 --calls 3125 --store postgres --postgres-url "$$url" --progress 60
 
 ## make docs: DocC archives of every library target in .build/docs (warnings are errors) and the
 ## doc-comment coverage check. ~1 min with a warm build.

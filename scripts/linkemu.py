@@ -13,8 +13,15 @@ cable), and new connections hang. When the file disappears, every connection tha
 the cut is reset (its stream lost bytes; a real TCP connection would have timed out or resumed
 with retransmissions the emulator cannot produce) and new connections work again.
 
+Stall on demand: while the file --stall-file exists, nothing is delivered and no new upstream
+connection is opened, but nothing is lost either — every chunk read is held, in order, and
+delivered when the file disappears. That is what TCP does after a short outage (the sender
+retransmits what the network lost, and the receiver gets it late), and what a proxy or load
+balancer with a queue does: a request can reach the server after its client gave up on it
+(the late-delivery fault of scripts/testbed.sh; a cut, above, loses the bytes instead).
+
 Usage: linkemu.py --listen HOST:PORT --connect HOST:PORT [--min-ms 5 --max-ms 40]
-                  [--cut-file PATH] [--seed N] [--max-seconds 3600] [--log PATH]
+                  [--cut-file PATH] [--stall-file PATH] [--seed N] [--max-seconds 3600] [--log PATH]
 Stdlib only. Bounded: exits after --max-seconds whatever happens.
 """
 import argparse
@@ -34,7 +41,8 @@ class Link:
         self.cut = False
         self.generation = 0  # bumped at every cut; connections of an older generation are reset on heal
         self.connections = set()
-        self.stats = {"connections": 0, "chunks": 0, "bytes": 0, "dropped": 0, "cuts": 0}
+        self.stalled = False
+        self.stats = {"connections": 0, "chunks": 0, "bytes": 0, "dropped": 0, "cuts": 0, "stalls": 0, "held": 0}
         self.log = open(args.log, "a", buffering=1) if args.log else None
 
     def note(self, text):
@@ -45,8 +53,16 @@ class Link:
         return self.rng.uniform(self.args.min_ms, self.args.max_ms) / 1000.0
 
     async def watch_cut(self):
-        """Polls the cut file every 50 ms."""
+        """Polls the cut and stall files every 50 ms."""
         while True:
+            stall = bool(self.args.stall_file) and os.path.exists(self.args.stall_file)
+            if stall and not self.stalled:
+                self.stalled = True
+                self.stats["stalls"] += 1
+                self.note("stall")
+            elif not stall and self.stalled:
+                self.stalled = False
+                self.note(f"stall end: delivering held chunks (held so far {self.stats['held']})")
             down = bool(self.args.cut_file) and os.path.exists(self.args.cut_file)
             if down and not self.cut:
                 self.cut = True
@@ -107,6 +123,9 @@ class Connection:
             if not link.cut:
                 self.writer.close()
                 return
+        # A connection opened during a stall waits (its SYN is held), then connects.
+        while link.stalled:
+            await asyncio.sleep(0.01)
         host, port = link.args.connect
         try:
             up_reader, up_writer = await asyncio.wait_for(asyncio.open_connection(host, port), 10)
@@ -161,6 +180,13 @@ class Connection:
             wait = due - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
+            if self.link.stalled:
+                held_since = loop.time()
+                while self.link.stalled:  # held, not lost: delivered in order when the stall ends
+                    await asyncio.sleep(0.01)
+                if data is not None:
+                    self.link.stats["held"] += 1
+                    self.link.note(f"held chunk of {len(data)} bytes delivered {loop.time() - held_since:.2f} s late")
             if data is None:
                 if self.link.cut or self.generation < self.link.generation:
                     return  # a cut link carries no FIN either: the far side keeps waiting
@@ -194,6 +220,7 @@ async def main():
     p.add_argument("--min-ms", type=float, default=5)
     p.add_argument("--max-ms", type=float, default=40)
     p.add_argument("--cut-file")
+    p.add_argument("--stall-file", help="while this file exists, hold every chunk and deliver it when it disappears")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--max-seconds", type=float, default=3600)
     p.add_argument("--log")

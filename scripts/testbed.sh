@@ -11,13 +11,29 @@
 #   switch                the bridge (so the root namespace is never touched)
 #
 # Usage: scripts/testbed.sh MODE   (run as root; BFXRUN=path to bfxrun, default .build/debug/bfxrun)
-#   ci       scenario 1 at CI size + the faults (kill -9 of the lock holder, a bot host cut while it
-#            holds the lock, PostgreSQL restarted, exchange unreachable 10 s); exits 1 unless
-#            0 rejections, 0 out-of-order, no success the exchange did not accept
+#   ci       (make test) the phases below at CI size; exits 1 unless every phase has 0 rejections,
+#            0 out-of-order and no success the exchange did not accept
 #   full     the same at full size (3 hosts × 4 processes × 16 tasks, make stress)
-#   physics  no faults, fixed delay: TB_DELAY_MS=20 (one way, per chunk), for the bound in docs/nonces.md
-#   memory   scenario 1 with the memory store (no coordination): must show rejections
-# Sizes: TB_PROCESSES TB_TASKS TB_CALLS TB_MIN_MS TB_MAX_MS TB_STORE override the mode's defaults.
+#   physics  phase direct only, no faults, fixed delay: TB_DELAY_MS=20 (one way, per chunk), for docs/nonces.md
+#   memory   phase direct with the memory store (no coordination): must show rejections
+# Phases (TB_PHASES overrides the mode's list, e.g. TB_PHASES="gateway late"):
+#   direct   scenario 1: every bot host runs `bfxrun nonce stress` workers on one key through the
+#            PostgreSQL store, jittered links, with the faults (kill -9 of the lock holder, a bot host
+#            cut while it holds the lock, PostgreSQL restarted, exchange unreachable 10 s); the
+#            workers hold the lane TB_DIRECT_QUARANTINE_S (3) s after a call of unknown outcome
+#   gateway  scenario 2: every bot host runs `bfxrun gateway` (all three on the one key, its nonce
+#            store the same PostgreSQL); the host's workers sign with the host's local credentials
+#            and send through it; the gateways re-sign with the real key
+#   late     the late-delivery fault: bot1's link to the exchange stalls (bytes held, delivered
+#            later, as TCP retransmission after an outage does) for TB_STALL_S (5) s, longer than the
+#            workers' REST timeout (2 s). First without quarantine: the held request arrives after
+#            newer nonces and must be rejected (the fault is real); then with
+#            `--quarantine TB_QUARANTINE_S` (6 s): 0 rejections required (ADR 0029)
+#   volume   ≥ 10,000 signed calls across the three hosts: TB_VOLUME_KEYS (8) keys, each shared by
+#            all three hosts through the PostgreSQL store (one lane per key), short jittered links
+#            (TB_VOLUME_MIN_MS-TB_VOLUME_MAX_MS, 1-4 ms); per key the calls stay strictly sequential.
+#            Runs alongside the gateway phase (other keys, other links, no faults)
+# Sizes: TB_PROCESSES TB_TASKS TB_CALLS TB_MIN_MS TB_MAX_MS TB_STORE TB_GW_CALLS TB_VOLUME_CALLS override the defaults.
 # Exit 2 with a message when namespaces cannot be created (never a silent pass).
 # Everything is torn down at the end, also on failure or interruption (trap).
 set -euo pipefail
@@ -26,15 +42,22 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BFXRUN="${BFXRUN:-$ROOT/.build/debug/bfxrun}"
 LINKEMU="$ROOT/scripts/linkemu.py"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-BUDGET="${TB_BUDGET_SECONDS:-600}"   # hard bound for the whole run
+BUDGET="${TB_BUDGET_SECONDS:-900}"   # hard bound for the whole run
 case "$MODE" in
-  ci)      P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-24}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1 ;;
+  ci)      P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-24}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
+           GWC=${TB_GW_CALLS:-10}; VC=${TB_VOLUME_CALLS:-105}; PHASES=${TB_PHASES:-direct gateway late volume} ;;
   full)    P=${TB_PROCESSES:-4}; T=${TB_TASKS:-16}; C=${TB_CALLS:-40}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
+           GWC=${TB_GW_CALLS:-20}; VC=${TB_VOLUME_CALLS:-105}; PHASES=${TB_PHASES:-direct gateway late volume}
            BUDGET="${TB_BUDGET_SECONDS:-1800}" ;;
-  physics) D=${TB_DELAY_MS:-20}; P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8}; C=${TB_CALLS:-5}; MIN=${TB_MIN_MS:-$D}; MAX=${TB_MAX_MS:-$D}; FAULTS=0 ;;
-  memory)  P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-10}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=0 ;;
+  physics) D=${TB_DELAY_MS:-20}; P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8}; C=${TB_CALLS:-5}; MIN=${TB_MIN_MS:-$D}; MAX=${TB_MAX_MS:-$D}; FAULTS=0
+           GWC=0; VC=0; PHASES=${TB_PHASES:-direct} ;;
+  memory)  P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-10}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=0
+           GWC=0; VC=0; PHASES=${TB_PHASES:-direct} ;;
   *) echo "usage: $0 ci|full|physics|memory" >&2; exit 2 ;;
 esac
+VK=${TB_VOLUME_KEYS:-8}; VMIN=${TB_VOLUME_MIN_MS:-1}; VMAX=${TB_VOLUME_MAX_MS:-4}; VT=${TB_VOLUME_TASKS:-4}
+STALL=${TB_STALL_S:-5}; QUAR=${TB_QUARANTINE_S:-6}; DQUAR=${TB_DIRECT_QUARANTINE_S:-3}
+has_phase() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 STORE=${TB_STORE:-postgres}
 [ "$MODE" = memory ] && STORE=memory
 HOSTS=(1 2 3)
@@ -115,11 +138,14 @@ waitfor() {  # seconds description command...
 }
 
 # --- exchange --------------------------------------------------------------------------------
-echo '[{"key":"stress-key","secret":"stress-secret"}]' >"$WORK/keys.json"
+python3 -c "import json,sys; print(json.dumps([{'key':'stress-key','secret':'stress-secret'}] + [{'key':f'vol-key-{i}','secret':f'vol-secret-{i}'} for i in range(1, int(sys.argv[1]) + 1)]))" "$VK" >"$WORK/keys.json"
 bg "$EX" "$WORK/exchange.log" timeout --kill-after=5 "$BUDGET" "$BFXRUN" simulate --host 10.213.0.2 --port 8000 \
   --allow-non-loopback --keys "$WORK/keys.json" --rest-auth-per-minute 100000000 --rest-public-per-minute 1000000 --rate 1
-SIMSTATE="import json,sys,urllib.request as u; s=json.load(u.urlopen('http://10.213.0.2:8000/_sim/state',timeout=5)); n=s.get('nonces',{}).get('stress-key',{}); print(n.get('accepted',0), n.get('rejected',0), n.get('outOfOrder',0), n.get('lastNonce',0))"
-simstate() { inns "$EX" python3 -c "$SIMSTATE"; }
+# accepted rejected out-of-order lastNonce, summed over the keys whose name starts with $1 (default: the one key)
+SIMSTATE="import json,sys,urllib.request as u; s=json.load(u.urlopen('http://10.213.0.2:8000/_sim/state',timeout=5)).get('nonces',{}); p=sys.argv[1]
+ks=[v for k,v in s.items() if (k.startswith(p[:-1]) if p.endswith('*') else k==p)]
+print(sum(n.get('accepted',0) for n in ks), sum(n.get('rejected',0) for n in ks), sum(n.get('outOfOrder',0) for n in ks), max([n.get('lastNonce',0) for n in ks] or [0]))"
+simstate() { inns "$EX" python3 -c "$SIMSTATE" "${1:-stress-key}"; }
 waitfor 60 "the simulator" simstate
 
 # --- database --------------------------------------------------------------------------------
@@ -138,13 +164,58 @@ PGDB=postgres psqldb "CREATE DATABASE bfxkit" >/dev/null
 for h in "${HOSTS[@]}"; do
   ns="${NSP}b$h"
   for link in ex db; do
-    if [ "$link" = ex ]; then listen=127.0.0.1:18000; target=10.213.0.2:8000; else listen=127.0.0.1:15432; target=10.213.0.3:5432; fi
+    if [ "$link" = ex ]; then listen=127.0.0.1:18000; vlisten=127.0.0.1:18001; target=10.213.0.2:8000
+    else listen=127.0.0.1:15432; vlisten=127.0.0.1:15433; target=10.213.0.3:5432; fi
     bg "$ns" "$WORK/linkemu-b$h-$link.out" timeout --kill-after=5 "$BUDGET" python3 "$LINKEMU" --listen "$listen" \
-      --connect "$target" --min-ms "$MIN" --max-ms "$MAX" --cut-file "$WORK/cut-b$h-$link" --seed "$h$((${#link}))" \
-      --max-seconds "$BUDGET" --log "$WORK/linkemu-b$h-$link.log"
+      --connect "$target" --min-ms "$MIN" --max-ms "$MAX" --cut-file "$WORK/cut-b$h-$link" --stall-file "$WORK/stall-b$h-$link" \
+      --seed "$h$((${#link}))" --max-seconds "$BUDGET" --log "$WORK/linkemu-b$h-$link.log"
+    if has_phase volume; then  # the volume phase's short links: their own proxies
+      bg "$ns" "$WORK/linkemu-b$h-v$link.out" timeout --kill-after=5 "$BUDGET" python3 "$LINKEMU" --listen "$vlisten" \
+        --connect "$target" --min-ms "$VMIN" --max-ms "$VMAX" --seed "$h$((${#link}))7" --max-seconds "$BUDGET" \
+        --log "$WORK/linkemu-b$h-v$link.log"
+    fi
   done
   waitfor 20 "link emulator on bot$h" inns "$ns" python3 -c "import socket; socket.create_connection(('127.0.0.1',18000),1).close(); socket.create_connection(('127.0.0.1',15432),1).close()"
+  if has_phase volume; then
+    waitfor 20 "volume links on bot$h" inns "$ns" python3 -c "import socket; socket.create_connection(('127.0.0.1',18001),1).close(); socket.create_connection(('127.0.0.1',15433),1).close()"
+  fi
 done
+
+# --- gateways (phase gateway): one per bot host, all on the one key ------------------------------
+if has_phase gateway; then
+  for h in "${HOSTS[@]}"; do
+    cat >"$WORK/gateway-b$h.yaml" <<YAML
+version: 1
+endpoint:                                  # the exchange host, through this host's link emulator
+  ws_public: ws://127.0.0.1:18000/ws/2
+  rest_public: http://127.0.0.1:18000
+keys:
+  - name: shared
+    api_key: \${TB_UPSTREAM_KEY}
+    api_secret: \${TB_UPSTREAM_SECRET}
+    nonce_store: {kind: postgres, url: "postgres://bfxkit@127.0.0.1:15432/bfxkit"}
+rate_limits:
+  rest_auth_per_minute: 10000
+nonce:
+  unknown_outcome_quarantine: ${DQUAR}s     # REST timeout 15 s + 3 s < the store's lock hold timeout 20 s
+gateway:
+  listen: 127.0.0.1:8766
+  rest: {wait: 90s}
+  accounts:
+    - key: shared
+      local_keys:
+        - {name: bot$h, key: "\${TB_LOCAL_KEY}", secret: "\${TB_LOCAL_SECRET}", permissions: [read]}
+metrics: {listen: 127.0.0.1:0}
+YAML
+    ip netns exec "${NSP}b$h" env TB_UPSTREAM_KEY=stress-key TB_UPSTREAM_SECRET=stress-secret TB_LOCAL_KEY="local-b$h" \
+      TB_LOCAL_SECRET="local-secret-b$h" timeout --kill-after=5 "$BUDGET" "$BFXRUN" gateway "$WORK/gateway-b$h.yaml" \
+      >"$WORK/gateway-b$h.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for h in "${HOSTS[@]}"; do
+    waitfor 60 "the gateway on bot$h" inns "${NSP}b$h" python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8766/_gateway/state',timeout=2)"
+  done
+fi
 
 # --- faults ----------------------------------------------------------------------------------
 # The lock holder: the session of the key that has a transaction id and is idle in its
@@ -243,66 +314,164 @@ faults() {
   echo "t+$(elapsed)s exchange-down: 10 s; calls resumed after $(resume_after 60) s" >>"$FAULTLOG"
 }
 
-# --- run ---------------------------------------------------------------------------------------
-read -r A0 R0 O0 _ < <(simstate)
-echo "testbed: mode $MODE, store $STORE, ${#HOSTS[@]} hosts × $P processes × $T tasks × $C calls, links $MIN-$MAX ms one way"
-T0=$(date +%s.%N)
-BOTS=()
-for h in "${HOSTS[@]}"; do
-  ip netns exec "${NSP}b$h" timeout --kill-after=10 "$BUDGET" "$BFXRUN" nonce stress --url http://127.0.0.1:18000 \
-    --processes "$P" --tasks "$T" --calls "$C" --store "$STORE" --postgres-url postgres://bfxkit@127.0.0.1:15432/bfxkit \
-    --json --progress 15 >"$WORK/bot$h.json" 2>"$WORK/bot$h.err" &
-  BOTS+=($!); PIDS+=($!)
+
+# --- phases -------------------------------------------------------------------------------------
+# bots PHASE URL-PORT PG-PORT PROCESSES TASKS CALLS [extra stress args...]: one `nonce stress` per bot
+# host, all at once; waits for them. Reports land in $WORK/PHASE-b<h>.json.
+bots() {
+  local phase="$1" port="$2" pgport="$3" p="$4" t="$5" c="$6"; shift 6
+  local pids=() h
+  for h in "${HOSTS[@]}"; do
+    ip netns exec "${NSP}b$h" timeout --kill-after=10 "$BUDGET" \
+      "$BFXRUN" nonce stress --url "http://127.0.0.1:$port" --processes "$p" --tasks "$t" --calls "$c" --store "$STORE" \
+      --postgres-url "postgres://bfxkit@127.0.0.1:$pgport/bfxkit" --json --progress 15 "$@" \
+      >"$WORK/$phase-b$h.json" 2>"$WORK/$phase-b$h.err" &
+    pids+=($!); PIDS+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
+}
+# phase NAME KEY-PATTERN EXPECT(clean|rejections) DESCRIPTION -- COMMAND...: runs COMMAND between two
+# reads of the exchange's ledger and records the phase for the report.
+phase() {
+  local name="$1" keys="$2" expect="$3" desc="$4"; shift 5
+  local a0 r0 o0 a1 r1 o1 t0 t1
+  check_budget
+  read -r a0 r0 o0 _ < <(simstate "$keys")
+  echo "testbed: phase $name: $desc" >&2
+  t0=$(date +%s.%N)
+  "$@"
+  t1=$(date +%s.%N)
+  read -r a1 r1 o1 _ < <(simstate "$keys")
+  echo "$name|$expect|$((a1 - a0))|$((r1 - r0))|$((o1 - o0))|$(echo "$t1 - $t0" | bc)|$desc" >>"$WORK/phases.txt"
+}
+: >"$WORK/phases.txt"
+
+run_direct() {
+  local fpid=""
+  if [ "$FAULTS" = 1 ] && [ "$STORE" = postgres ]; then faults & fpid=$!; PIDS+=($fpid); fi
+  # REST timeout 15 s + quarantine 3 s stays below the PostgreSQL store's lock hold timeout (20 s).
+  bots direct 18000 15432 "$P" "$T" "$C" --quarantine "$DQUAR"
+  if [ -n "$fpid" ]; then wait "$fpid" || true; fi
+}
+run_gateway() {
+  local h pid pids=()
+  for h in "${HOSTS[@]}"; do
+    # Local credentials of this host's gateway; the ledger is the simulator's, for the real key.
+    ip netns exec "${NSP}b$h" env BFX_STRESS_API_SECRET="local-secret-b$h" timeout --kill-after=10 "$BUDGET" \
+      "$BFXRUN" nonce stress --url http://127.0.0.1:8766 --api-key "local-b$h" --processes "$P" --tasks "$T" --calls "$GWC" \
+      --store memory --ledger-url http://10.213.0.2:8000 --ledger-key stress-key --timeout 120 --json --progress 15 \
+      >"$WORK/gateway-b$h.json" 2>"$WORK/gateway-b$h.err" &
+    pids+=($!); PIDS+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
+}
+stall_bot1() {  # after 3 s, bot1's link to the exchange holds its bytes for $STALL s, then delivers them
+  trap - EXIT INT TERM
+  sleep 3
+  touch "$WORK/stall-b1-ex"
+  sleep "$STALL"
+  rm -f "$WORK/stall-b1-ex"
+}
+run_late() {  # $1 = quarantine seconds
+  local spid
+  stall_bot1 & spid=$!; PIDS+=($spid)
+  bots "late-q$1" 18000 15432 1 4 "${TB_LATE_CALLS:-12}" --timeout 2 --quarantine "$1"
+  wait "$spid" || true
+}
+run_volume() {
+  local h k pid pids=()
+  for h in "${HOSTS[@]}"; do
+    for k in $(seq "$VK"); do
+      ip netns exec "${NSP}b$h" env BFX_STRESS_API_SECRET="vol-secret-$k" timeout --kill-after=10 "$BUDGET" \
+        "$BFXRUN" nonce stress --url http://127.0.0.1:18001 --api-key "vol-key-$k" --tasks "$VT" --calls "$VC" --store "$STORE" \
+        --postgres-url postgres://bfxkit@127.0.0.1:15433/bfxkit --json --progress 0 \
+        >"$WORK/volume-b$h-k$k.json" 2>"$WORK/volume-b$h-k$k.err" &
+      pids+=($!); PIDS+=($!)
+    done
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
+}
+
+echo "testbed: mode $MODE, store $STORE, phases: $PHASES"
+# The volume phase uses its own keys and links and no faults, so it runs alongside the gateway
+# phase when both are asked for (the gateway's one key is latency-bound, the volume CPU-bound).
+VOLUME_PID=""
+volume_phase() {
+  trap - EXIT INT TERM   # in the background: the main shell tears down
+  phase volume 'vol-key-*' clean "volume: ${#HOSTS[@]} hosts × $VK keys (each shared by the three hosts) × $VT tasks × $VC calls, links $VMIN-$VMAX ms" -- run_volume
+}
+for ph in $PHASES; do
+  if [ "$ph" = gateway ] && has_phase volume && [ -z "$VOLUME_PID" ]; then
+    volume_phase & VOLUME_PID=$!; PIDS+=($VOLUME_PID)
+  fi
+  case "$ph" in
+    direct)
+      expect=clean; [ "$MODE" = memory ] && expect=rejections
+      f=""; [ "$FAULTS" = 1 ] && [ "$STORE" = postgres ] && f=", faults"
+      phase direct stress-key "$expect" "scenario 1: ${#HOSTS[@]} hosts × $P processes × $T tasks × $C calls, one key, links $MIN-$MAX ms$f" -- run_direct ;;
+    gateway)
+      phase gateway stress-key clean "scenario 2: ${#HOSTS[@]} hosts × $P processes × $T tasks × $GWC calls through one gateway per host, one key, links $MIN-$MAX ms" -- run_gateway ;;
+    late)
+      [ "$STORE" = postgres ] || continue
+      phase late-q0 stress-key rejections "late delivery: bot1's exchange link held ${STALL} s, REST timeout 2 s, no quarantine" -- run_late 0
+      phase "late-q$QUAR" stress-key clean "late delivery: bot1's exchange link held ${STALL} s, REST timeout 2 s, quarantine $QUAR s" -- run_late "$QUAR" ;;
+    volume)
+      [ -n "$VOLUME_PID" ] || volume_phase ;;
+    *) die "unknown phase $ph" ;;
+  esac
 done
-FPID=""
-if [ "$FAULTS" = 1 ] && [ "$STORE" = postgres ]; then faults & FPID=$!; PIDS+=($FPID); fi
-for pid in "${BOTS[@]}"; do wait "$pid" || true; done
-T1=$(date +%s.%N)
-[ -n "$FPID" ] && { wait "$FPID" || true; }
+if [ -n "$VOLUME_PID" ]; then wait "$VOLUME_PID" || true; fi
 check_budget
-read -r A1 R1 O1 LAST < <(simstate)
 
 # --- report ------------------------------------------------------------------------------------
-SECONDS_RUN=$(echo "$T1 - $T0" | bc)
 RC=0
-python3 - "$WORK" "$((A1 - A0))" "$((R1 - R0))" "$((O1 - O0))" "$SECONDS_RUN" "$MODE" "$STORE" "$FAULTLOG" "$MIN" "$MAX" <<'EOF' || RC=$?
-import json, sys, os
-work, accepted, rejected, ooo, secs, mode, store, faultlog, lo, hi = sys.argv[1:]
-accepted, rejected, ooo, secs = int(accepted), int(rejected), int(ooo), float(secs)
-succeeded = failed = total = client_rej = 0
-errors = []
-for h in (1, 2, 3):
-    try:
-        r = json.load(open(os.path.join(work, f"bot{h}.json")))
-    except Exception as e:
-        errors.append(f"bot{h}: no report ({e}); stderr: {open(os.path.join(work, f'bot{h}.err')).read()[-400:]}")
-        continue
-    succeeded += r["succeeded"]; failed += r["failed"]; total += r["total"]; client_rej += r["clientNonceRejections"]
-    if r.get("firstError"): errors.append(f"bot{h}: {r['firstError'][:200]}")
-faults = open(faultlog).read().strip() if os.path.exists(faultlog) else ""
-print(f"testbed result ({mode}, store {store}, links {lo}-{hi} ms):")
-print(f"  calls: {total} issued by clients, {succeeded} succeeded, {failed} failed with an error to the caller")
-print(f"  exchange ledger: accepted {accepted}, rejected {rejected}, out-of-order {ooo}")
-print(f"  {accepted / secs if secs > 0 else 0:.1f} accepted calls/s over {secs:.1f} s; client-side nonce rejections {client_rej}")
-if faults: print("  faults:\n    " + faults.replace("\n", "\n    "))
-for e in errors[:6]: print("  first error " + e)
+python3 - "$WORK" "$MODE" "$STORE" "$FAULTLOG" <<'EOF' || RC=$?
+import glob, json, os, sys
+work, mode, store, faultlog = sys.argv[1:]
 ok = True
-if mode != "memory":
-    if rejected or ooo:
-        print("FAIL: the exchange rejected or saw out-of-order nonces"); ok = False
-    if succeeded > accepted:
-        print("FAIL: clients counted more successes than the exchange accepted"); ok = False
-    if accepted == 0:
-        print("FAIL: no call went through"); ok = False
-    if mode != "physics" and store == "postgres" and "never" in faults:
-        print("FAIL: calls did not resume after a fault"); ok = False
-else:
-    print("  (memory store: rejections and reorderings are expected — they show the test bed sees the failure)")
-    if rejected + ooo == 0:
-        print("FAIL: the memory store showed no rejection on the test bed"); ok = False
-json.dump({"mode": mode, "store": store, "total": total, "succeeded": succeeded, "failed": failed, "accepted": accepted,
-           "rejected": rejected, "outOfOrder": ooo, "seconds": secs, "callsPerSecond": accepted / secs if secs else 0,
-           "faults": faults.splitlines()}, open(os.path.join(work, "result.json"), "w"))
+results = []
+faults = open(faultlog).read().strip() if os.path.exists(faultlog) else ""
+for line in open(os.path.join(work, "phases.txt")).read().splitlines():
+    name, expect, accepted, rejected, ooo, secs, desc = line.split("|", 6)
+    accepted, rejected, ooo, secs = int(accepted), int(rejected), int(ooo), float(secs)
+    succeeded = failed = total = client_rej = quarantined = 0
+    errors = []
+    for path in sorted(glob.glob(os.path.join(work, f"{name}-b*.json"))):
+        tag = os.path.basename(path)[:-5]
+        try:
+            r = json.load(open(path))
+        except Exception as e:
+            errors.append(f"{tag}: no report ({e}); stderr: {open(path[:-5] + '.err').read()[-300:]}")
+            continue
+        succeeded += r["succeeded"]; failed += r["failed"]; total += r["total"]; client_rej += r["clientNonceRejections"]
+        quarantined += sum(w.get("quarantined", 0) for w in r.get("workers", []))
+        if r.get("firstError"): errors.append(f"{tag}: {r['firstError'][:200]}")
+    print(f"testbed phase {name} ({desc}; store {store}):")
+    print(f"  calls: {total} issued by clients, {succeeded} succeeded, {failed} failed with an error to the caller")
+    print(f"  exchange ledger: accepted {accepted}, rejected {rejected}, out-of-order {ooo}")
+    print(f"  {accepted / secs if secs > 0 else 0:.1f} accepted calls/s over {secs:.1f} s; "
+          f"client-side nonce rejections {client_rej}; lane quarantines {quarantined}")
+    if name == "direct" and faults:
+        print("  faults:\n    " + faults.replace("\n", "\n    "))
+    for e in errors[:4]: print("  first error " + e)
+    bad = []
+    if expect == "clean":
+        if rejected or ooo: bad.append("the exchange rejected or saw out-of-order nonces")
+        if succeeded > accepted: bad.append("clients counted more successes than the exchange accepted")
+        if accepted == 0: bad.append("no call went through")
+        if name == "direct" and "never" in faults: bad.append("calls did not resume after a fault")
+    else:
+        print("  (rejections expected here: they show the test bed sees the failure)")
+        if rejected + ooo == 0: bad.append("no rejection where the test bed must show one")
+    for b in bad: print(f"FAIL ({name}): {b}")
+    ok = ok and not bad
+    results.append({"phase": name, "description": desc, "total": total, "succeeded": succeeded, "failed": failed,
+                    "accepted": accepted, "rejected": rejected, "outOfOrder": ooo, "seconds": secs,
+                    "callsPerSecond": accepted / secs if secs else 0, "quarantined": quarantined})
+signed = sum(r["accepted"] for r in results)
+print(f"testbed total: {signed} signed calls accepted by the exchange across the three hosts")
+json.dump({"mode": mode, "store": store, "phases": results, "accepted": signed, "faults": faults.splitlines()},
+          open(os.path.join(work, "result.json"), "w"), indent=1)
 sys.exit(0 if ok else 1)
 EOF
 [ -n "${TB_RESULT:-}" ] && cp "$WORK/result.json" "$TB_RESULT" 2>/dev/null || true

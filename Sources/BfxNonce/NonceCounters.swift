@@ -22,6 +22,9 @@ public struct NonceCounters: Sendable, Codable, Equatable {
     public var expired: UInt64 = 0
     /// Calls rejected because their class queue was full.
     public var queueFull: UInt64 = 0
+    /// Failed calls whose request may still arrive, after which the lane was held for
+    /// ``NonceManagerConfiguration/unknownOutcomeQuarantine``.
+    public var quarantined: UInt64 = 0
 
     /// Creates zero counters.
     public init() {}

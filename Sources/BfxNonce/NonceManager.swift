@@ -190,6 +190,7 @@ public final class NonceManager: Sendable {
                     } else {
                         logger.debug("signed call failed", metadata: ["key": "\(key)", "label": "\(label)",
                                                                       "kind": "\(failure.name)", "nonce": "\(nonce)"])
+                        await quarantineIfUnknown(lane, error: error, nonce: nonce, label: label)
                     }
                     throw error
                 }
@@ -384,6 +385,18 @@ public final class NonceManager: Sendable {
         if case .fatal = failure {
             logger.error("signed call failed fatally (check key and permissions)", metadata: ["key": "\(key)"])
         }
+    }
+
+    /// After a failure whose request may still reach the server, keeps the baton (and the store's
+    /// lock) for ``NonceManagerConfiguration/unknownOutcomeQuarantine`` on the manager's clock, so
+    /// no newer nonce of the key can overtake the late request. Cancellation ends the wait early.
+    private func quarantineIfUnknown(_ lane: KeyLane, error: any Error, nonce: Int64, label: String) async {
+        let quarantine = configuration.unknownOutcomeQuarantine
+        guard quarantine > .zero, let c = error as? any SignedCallFailureClassifiable, c.requestMayStillArrive else { return }
+        lane.state.withLock { $0.counters.quarantined += 1 }
+        logger.warning("signed call of unknown outcome; holding the key's lane so a late request cannot be overtaken",
+                       metadata: ["key": "\(lane.keyID)", "nonce": "\(nonce)", "label": "\(label)", "quarantine": "\(quarantine)"])
+        try? await clock.sleep(for: quarantine)
     }
 
     /// Classifies `error`; `nil` for cancellation.

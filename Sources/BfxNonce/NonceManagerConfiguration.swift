@@ -14,6 +14,15 @@ public struct NonceManagerConfiguration: Sendable {
     /// When the manager emits a ``NonceWarning`` (queue depth and wait, error rate, clock skew,
     /// nonce ceiling) on ``NonceManager/warnings``.
     public var thresholds: NonceWarningThresholds
+    /// How long the key's lane stays held after a signed call whose outcome is unknown (a
+    /// transport error or timeout: the request may have left and may still be delivered, late,
+    /// by the network or a proxy). No nonce of the key is issued in that time — with a shared
+    /// store the store's lock stays held too, so no other process or host issues one either — so
+    /// a late request cannot arrive after a newer nonce and be rejected as `10114 nonce: small`
+    /// (or, worse, make the newer call fail). `.zero` (default) = off. Choose it to cover how
+    /// late a request can still arrive after the client's timeout; with the PostgreSQL store,
+    /// REST timeout + quarantine must stay below the store's lock hold timeout (ADR 0029).
+    public var unknownOutcomeQuarantine: Duration
 
     /// The default set of classes: critical, high, normal, low.
     public static let defaultClasses: [NoncePriorityClass] = [
@@ -32,14 +41,16 @@ public struct NonceManagerConfiguration: Sendable {
 
     /// Every parameter has a default that suits most programs: the four ``defaultClasses``,
     /// ``defaultAgingStep`` (2 s), ``defaultHistoryCapacity`` (1000 records), 2048 wait samples per
-    /// key, one retry after `10114 nonce: small`, and the default warning thresholds.
+    /// key, one retry after `10114 nonce: small`, the default warning thresholds, and no
+    /// quarantine after a call of unknown outcome.
     public init(
         priorityClasses: [NoncePriorityClass] = NonceManagerConfiguration.defaultClasses,
         agingStep: Duration? = NonceManagerConfiguration.defaultAgingStep,
         historyCapacity: Int = NonceManagerConfiguration.defaultHistoryCapacity,
         waitSampleCapacity: Int = 2_048,
         retryOnNonceTooSmall: Bool = true,
-        thresholds: NonceWarningThresholds = NonceWarningThresholds()
+        thresholds: NonceWarningThresholds = NonceWarningThresholds(),
+        unknownOutcomeQuarantine: Duration = .zero
     ) {
         self.priorityClasses = priorityClasses
         self.agingStep = agingStep
@@ -47,5 +58,6 @@ public struct NonceManagerConfiguration: Sendable {
         self.waitSampleCapacity = waitSampleCapacity
         self.retryOnNonceTooSmall = retryOnNonceTooSmall
         self.thresholds = thresholds
+        self.unknownOutcomeQuarantine = unknownOutcomeQuarantine
     }
 }

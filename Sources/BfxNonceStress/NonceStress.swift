@@ -25,8 +25,11 @@ public enum NonceStress {
             guard let url = options.postgresURL else { throw BfxRESTError.invalidURL("--postgres-url is required for the postgres store") }
             store = try PostgresNonceStore(url: url)
         }
-        let manager = NonceManager(defaultStore: store, logger: logger)
+        let managerConfig = NonceManagerConfiguration(
+            unknownOutcomeQuarantine: .milliseconds(Int64((max(0, options.unknownOutcomeQuarantine) * 1000).rounded())))
+        let manager = NonceManager(configuration: managerConfig, defaultStore: store, logger: logger)
         var config = BfxRESTConfiguration.singleHost(options.url)
+        config.timeout = .milliseconds(Int64((max(0.001, options.requestTimeout) * 1000).rounded()))
         config.rateLimits = .unlimited
         config.readRetries = 0
         config.rateLimitRetries = 0
@@ -81,10 +84,10 @@ public enum NonceStress {
         }
         progress.cancel()
         let seconds = (ContinuousClock.now - start).secondsDouble
-        let rejected = await manager.snapshot().keys.first?.counters.nonceRejected ?? 0
+        let counters = await manager.snapshot().keys.first?.counters
         await manager.shutdown()
-        return NonceStressWorkerResult(succeeded: ok, failed: failed, nonceRejected: Int(rejected), seconds: seconds,
-                                       firstError: firstError)
+        return NonceStressWorkerResult(succeeded: ok, failed: failed, nonceRejected: Int(counters?.nonceRejected ?? 0), seconds: seconds,
+                                       firstError: firstError, quarantined: Int(counters?.quarantined ?? 0))
     }
 
     /// Runs the whole stress: reads the simulator's nonce stats, runs the workers (spawning
@@ -94,7 +97,9 @@ public enum NonceStress {
                            workerArguments: @Sendable (NonceStressOptions) -> [String],
                            logger: Logger = Logger(label: "bfxkit.stress"),
                            report: @escaping @Sendable (NonceStressEvent) -> Void = { _ in }) async throws -> NonceStressReport {
-        let before = try await simulatorNonceStats(baseURL: options.url, apiKey: options.apiKey)
+        let ledgerURL = options.ledgerURL ?? options.url
+        let ledgerKey = options.ledgerKey ?? options.apiKey
+        let before = try await simulatorNonceStats(baseURL: ledgerURL, apiKey: ledgerKey)
         let start = ContinuousClock.now
         var workers: [NonceStressWorkerResult] = []
         if options.processes <= 1 {
@@ -103,7 +108,7 @@ public enum NonceStress {
             workers = try await spawnWorkers(options, executable: executable, arguments: workerArguments(options))
         }
         let seconds = (ContinuousClock.now - start).secondsDouble
-        let after = try await simulatorNonceStats(baseURL: options.url, apiKey: options.apiKey)
+        let after = try await simulatorNonceStats(baseURL: ledgerURL, apiKey: ledgerKey)
         let succeeded = workers.reduce(0) { $0 + $1.succeeded }
         return NonceStressReport(
             processes: options.processes, tasks: options.tasks, calls: options.calls, store: options.store,

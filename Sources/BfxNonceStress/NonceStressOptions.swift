@@ -29,6 +29,16 @@ public struct NonceStressOptions: Sendable, Codable {
     /// Seconds to wait after an `ERR_RATE_LIMIT`/429 answer (Bitfinex blocks the IP about 60 s;
     /// shorter against a simulator with a tiny budget).
     public var rateLimitBackoff: Double = 60
+    /// Base URL of the simulator whose nonce ledger (`/_sim/state`) the report reads; `nil` = `url`.
+    /// Set it when `url` is a gateway (`bfxrun gateway`): the calls then go out signed with local
+    /// credentials, and the ledger to check is the simulator's, for the gateway's upstream key.
+    public var ledgerURL: String?
+    /// The key whose ledger entry the report reads; `nil` = `apiKey` (set it to the gateway's upstream key).
+    public var ledgerKey: String?
+    /// REST request timeout of every signed call, seconds (the client's default is 15).
+    public var requestTimeout: Double = 15
+    /// The nonce manager's `unknownOutcomeQuarantine` in every worker, seconds (0 = off).
+    public var unknownOutcomeQuarantine: Double = 0
 
     /// A stress run against `url`: `processes` × `tasks` × `calls` signed calls on one key through `store`.
     public init(url: String, processes: Int = 1, tasks: Int = 64, calls: Int = 10, store: NonceStoreKind = .memory,

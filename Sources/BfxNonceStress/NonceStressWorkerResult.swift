@@ -14,4 +14,6 @@ public struct NonceStressWorkerResult: Sendable, Codable, Equatable {
     public var seconds: Double
     /// First error text, if any.
     public var firstError: String?
+    /// Calls of unknown outcome after which the lane was held for the quarantine.
+    public var quarantined: Int = 0
 }

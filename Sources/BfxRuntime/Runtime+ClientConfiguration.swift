@@ -13,7 +13,8 @@ extension Runtime {
     /// library's defaults).
     static func nonceConfiguration(_ nonce: NonceConfig) -> NonceManagerConfiguration {
         let classes = nonce.classes.map { NoncePriorityClass(NoncePriority($0.name), maxQueued: $0.limit) }
-        return NonceManagerConfiguration(priorityClasses: classes, agingStep: nonce.aging.duration, historyCapacity: nonce.historySize)
+        return NonceManagerConfiguration(priorityClasses: classes, agingStep: nonce.aging.duration, historyCapacity: nonce.historySize,
+                                         unknownOutcomeQuarantine: nonce.unknownOutcomeQuarantine.duration)
     }
 
     /// `websocket.reconnect` as the client's policy (market data and user data alike).

@@ -186,6 +186,15 @@ struct StressArguments: ParsableArguments {
     @Option(name: .customLong("rate-limit-backoff"),
             help: "Seconds to wait after a 429 / ERR_RATE_LIMIT answer (Bitfinex blocks the IP about 60 s). Every wait is printed on stderr.")
     var rateLimitBackoff: Double = 60
+    @Option(name: .customLong("ledger-url"),
+            help: "Simulator whose nonce ledger the report reads (default --url); set it when --url is a gateway and --api-key/--api-secret are its local credentials.")
+    var ledgerURL: String?
+    @Option(name: .customLong("ledger-key"), help: "Key whose ledger entry the report reads (default --api-key): the gateway's upstream key.")
+    var ledgerKey: String?
+    @Option(help: "REST request timeout of each signed call, seconds.")
+    var timeout: Double = 15
+    @Option(help: "Seconds the key's lane stays held after a call of unknown outcome (transport error or timeout: the request may still arrive late); 0 = off.")
+    var quarantine: Double = 0
 
     func validate() throws {
         guard (1...64).contains(processes) else { throw ValidationError("--processes must be 1...64") }
@@ -195,6 +204,8 @@ struct StressArguments: ParsableArguments {
         if store == .postgres && postgresURL == nil { throw ValidationError("--postgres-url URL is required with --store postgres") }
         guard progress >= 0, progress <= 3600 else { throw ValidationError("--progress must be 0...3600 seconds (0 = no progress lines)") }
         guard rateLimitBackoff >= 0, rateLimitBackoff <= 3600 else { throw ValidationError("--rate-limit-backoff must be 0...3600 seconds") }
+        guard timeout >= 0.1, timeout <= 600 else { throw ValidationError("--timeout must be 0.1...600 seconds") }
+        guard quarantine >= 0, quarantine <= 600 else { throw ValidationError("--quarantine must be 0...600 seconds (0 = off)") }
     }
 
     var secret: String {
@@ -206,6 +217,10 @@ struct StressArguments: ParsableArguments {
                                          postgresURL: postgresURL, apiKey: apiKey, apiSecret: secret)
         options.progressInterval = progress
         options.rateLimitBackoff = rateLimitBackoff
+        options.ledgerURL = ledgerURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        options.ledgerKey = ledgerKey
+        options.requestTimeout = timeout
+        options.unknownOutcomeQuarantine = quarantine
         return options
     }
 
@@ -247,7 +262,8 @@ struct NonceStressCommand: AsyncParsableCommand {
             report = try await NonceStress.run(args.options(url: url), executable: executable) { o in
                 var a = ["nonce", "stress-worker", "--url", o.url, "--tasks", "\(o.tasks)", "--calls", "\(o.calls)",
                          "--store", o.store.rawValue, "--api-key", o.apiKey, "--progress", "\(o.progressInterval)",
-                         "--rate-limit-backoff", "\(o.rateLimitBackoff)"]
+                         "--rate-limit-backoff", "\(o.rateLimitBackoff)", "--timeout", "\(o.requestTimeout)",
+                         "--quarantine", "\(o.unknownOutcomeQuarantine)"]
                 if let p = o.storePath { a += ["--store-path", p] }
                 if let p = o.postgresURL { a += ["--postgres-url", p] }
                 return a

@@ -29,6 +29,13 @@ public enum BfxRESTError: Error, Sendable, CustomStringConvertible, SignedCallFa
         }
     }
 
+    /// `true` for `.transport`: a timeout or broken connection may come after the
+    /// request left, and a network or proxy may still deliver it (the nonce manager's quarantine).
+    public var requestMayStillArrive: Bool {
+        if case .transport = self { return true }
+        return false
+    }
+
     /// A one-line description (never contains credentials).
     public var description: String {
         switch self {

@@ -223,6 +223,8 @@ struct ConfigDecoder {
         }
         n.aging = m.duration("aging", default: n.aging, range: ConfigDuration(milliseconds: 1)...(.seconds(3600)))
         n.historySize = m.int("history_size", default: n.historySize, range: 10...1_000_000)
+        n.unknownOutcomeQuarantine = m.duration("unknown_outcome_quarantine", default: n.unknownOutcomeQuarantine,
+                                                range: ConfigDuration(.zero)...(.seconds(600)))
         let map = m.mapping("map")
         let names = n.classes.map(\.name)
         func cls(_ key: String, _ fallback: String) -> String {

@@ -65,6 +65,7 @@ enum DefaultConfigTemplate {
     \(classLines)
       aging: \(nonce.aging)
       history_size: \(nonce.historySize)
+      unknown_outcome_quarantine: \(nonce.unknownOutcomeQuarantine)   # lane held after a timed-out signed call; 0s = off (e.g. 10s)
       map: {ws_auth: critical, order_cancel: critical, order_new: high, order_update: high, read: normal, history: low, other: normal}
 
     rate_limits:

@@ -11,11 +11,15 @@ public struct NonceConfig: Sendable, Hashable, Encodable {
     public var map = CallClassMap()
     /// Issued-nonce records kept for inspection (the library's `defaultHistoryCapacity`).
     public var historySize = NonceManagerConfiguration.defaultHistoryCapacity
+    /// How long a key's lane stays held after a signed call of unknown outcome (transport error or
+    /// timeout), so a late request cannot be overtaken (the library's
+    /// `NonceManagerConfiguration.unknownOutcomeQuarantine`); zero = off.
+    public var unknownOutcomeQuarantine = ConfigDuration(.zero)
 
     /// The values an empty `nonce:` section means (memory store, the four default classes).
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case classes, aging, map, historySize = "history_size" }
+    enum CodingKeys: String, CodingKey { case classes, aging, map, historySize = "history_size", unknownOutcomeQuarantine = "unknown_outcome_quarantine" }
 
     /// The index (0 = highest) of a class.
     public func rank(of className: String) -> Int? { classes.firstIndex { $0.name == className } }
