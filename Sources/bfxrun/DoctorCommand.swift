@@ -10,12 +10,15 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Run a short read-only session against the configured endpoint and check it.",
         discussion: """
-        Connects to CONFIG's endpoint for --seconds, subscribes every configured channel, authenticates
-        every keyed user-data stream (read only: startup actions, alerts and the gateway of CONFIG are
-        not run), records the session to --out and checks the recording: connection, subscriptions,
-        data on every channel, checksums, sequence numbers, decoding, authentication. Against `live`
-        or explicit URLs it needs --yes (consent to connect). Exit code 0 when every check passed,
-        2 when one failed, 1 when the session could not run.
+        Connects to CONFIG's endpoint for --seconds, reads the platform status and measures the clock
+        offset (HTTP Date), subscribes every configured channel, authenticates every keyed user-data
+        stream and makes one read-only signed call (auth/r/wallets) per key (startup actions, alerts
+        and the gateway of CONFIG are not run), records the session to --out and checks the
+        recording: connection, conf, subscriptions, data on every channel, checksums, sequence
+        numbers, decoding, authentication, and the protocol variants the server used. Against `live`
+        or explicit URLs it needs --yes (consent to connect) and, unless --no-compare, also runs a
+        short session against the embedded simulator and lists where the two differ. Exit code 0
+        when every check passed, 2 when one failed, 1 when the session could not run.
         """
     )
 
@@ -30,6 +33,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @Flag(help: "Consent to connect to a non-simulator endpoint (live Bitfinex or explicit URLs).")
     var yes = false
+
+    @Flag(help: "Do not compare a non-simulator session with a session against the embedded simulator.")
+    var noCompare = false
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -54,7 +60,8 @@ struct DoctorCommand: AsyncParsableCommand {
         sessionConfig.logging.level = .error  // the report is the output; problems show in it
         let report: Doctor.Report
         do {
-            report = try await Doctor.run(config: sessionConfig, seconds: seconds, recording: out, logger: logger)
+            report = try await Doctor.run(config: sessionConfig, options: .init(seconds: seconds, compareWithSimulator: !noCompare),
+                                          recording: out, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("bfxrun doctor: \(error)\n".utf8))
             throw ExitCode(1)

@@ -27,6 +27,15 @@ import Testing
         let report = try await Doctor.run(config: config, seconds: 1.5, recording: path, logger: TestSupport.quietLogger)
         #expect(report.passed, "\(Doctor.render(report))")
         #expect(report.checks.map(\.name).contains("auth demo"))
+        for name in ["platform", "clock", "conf", "dialect", "signed call demo"] {
+            #expect(report.checks.contains { $0.name == name && $0.passed }, "\(name): \(Doctor.render(report))")
+        }
+        // Same host: the clock interval contains zero, and trades never arrive before their MTS.
+        let low = try #require(report.clock.offsetLowMillis), high = try #require(report.clock.offsetHighMillis)
+        #expect(low <= 0 && high >= 0, "offset interval [\(low), \(high)]")
+        #expect(report.dialect.variants(of: "subscribed.subId").count <= 1)
+        #expect(!report.dialect.observations.isEmpty && report.dialect.unknown.isEmpty)
+        #expect(report.differences.isEmpty)
         #expect(report.replay.channels.count == 3)
         #expect(Doctor.render(report).contains("RESULT: PASS"))
         // Read-only: the configured startup order is not part of the session.
@@ -46,6 +55,10 @@ import Testing
         let again = try await Doctor.run(config: replayConfig, seconds: 1, recording: RecordingRuntimeTests.temporaryPath(),
                                          logger: TestSupport.quietLogger)
         #expect(again.passed, "\(Doctor.render(again))")
+        // The replay is compared with a session against the embedded simulator: a replay of a
+        // simulator session uses the simulator's variants on every point both sessions showed.
+        #expect(again.differences.isEmpty, "\(again.differences)")
+        #expect(again.checks.contains { $0.name == "dialect" && $0.detail.contains("0 differ from the simulator") })
         #expect(again.endpoint == server.wsURL)
         await server.shutdown()
     }
