@@ -59,7 +59,7 @@ fi
 
 # 2b. many programs on one key: through the gateway vs direct, side by side (issue "Gateway, part 2")
 $SWIFT build --product bfxrun
-.bench-venv/bin/python scripts/check-gateway-signed.py --bfxrun "$($SWIFT build --show-bin-path)/bfxrun" --seconds 35 \
+.bench-venv/bin/python scripts/check-gateway-signed.py --bfxrun "$($SWIFT build --show-bin-path)/bfxrun" --seconds 60 \
   | tee "peer-bench/results/gateway-signed-$stamp.txt"
 
 # 3. release bfxrun (simulator) and bfx-bench-consume (the bfxkit consumer) of the root package.

@@ -22,6 +22,9 @@ final class AccountFanout: Sendable {
         let permissions: Set<GatewayAccount.Permission>
         let filter: Set<String>?
         let deadMan: Bool
+        /// Authenticated locally but not answered yet: the upstream session has not synchronised
+        /// its first snapshots (answered by ``AccountFanout/admit(_:)`` once it has).
+        var held = true
         var live = false
         var buffered: [UserEvent] = []
         var owned: Set<Int64> = []
@@ -31,6 +34,10 @@ final class AccountFanout: Sendable {
         var sessions: [Int: Session] = [:]
         var userID: Int64?
         var events = 0
+        /// The upstream session has received and reconciled its snapshots at least once: before
+        /// that its `AccountState` is empty and a local `auth` is held (not answered with empty
+        /// snapshots that no later event would correct).
+        var synced = false
     }
 
     let index: Int
@@ -55,6 +62,8 @@ final class AccountFanout: Sendable {
     func start() async {
         let token = await userData.addEventHandler { [weak self] event in self?.upstream(event) }
         handlerToken.withLock { $0 = token }
+        // already synchronised before the handler was added (a `ready` after it is seen as well)
+        if await userData.status.phase == .ready { markSynced() }
     }
 
     func stop() async {
@@ -67,40 +76,70 @@ final class AccountFanout: Sendable {
 
     /// Answers a verified local `auth` and sends the account snapshots; events arriving meanwhile
     /// are held and sent after them (an update may repeat what a snapshot holds; none is lost).
+    /// Before the upstream session's first synchronisation the answer is held until it completes
+    /// (Bitfinex, too, answers `auth` only with the account loaded).
     func authenticate(_ client: LocalClient, signer: SignedRequestVerifier.Signer, request: JSONObject) async {
         let filter = request["filter"]?.array.map { Set($0.compactMap(\.string)) }
         let deadMan = request["dms"]?.int == 4
-        state.withLock { s in
-            s.sessions[client.id] = Session(client: client, name: signer.name, permissions: signer.permissions, filter: filter, deadMan: deadMan)
+        let answerNow = state.withLock { s in
+            var session = Session(client: client, name: signer.name, permissions: signer.permissions, filter: filter, deadMan: deadMan)
+            session.held = !s.synced
+            s.sessions[client.id] = session
+            return s.synced
         }
+        if answerNow {
+            await admit([client.id])
+        } else {
+            logger.notice("gateway: local auth held until the upstream session has its account snapshots",
+                          metadata: ["account": "\(name)", "localKey": "\(signer.name)", "client": "\(client.id)"])
+        }
+    }
+
+    /// The upstream session synchronised: held local `auth`s are answered now.
+    private func markSynced() {
+        let held: [Int] = state.withLock { s in
+            s.synced = true
+            let ids = s.sessions.filter(\.value.held).map(\.key).sorted()
+            for id in ids { s.sessions[id]?.held = false }
+            return ids
+        }
+        guard !held.isEmpty else { return }
+        Task { await self.admit(held) }
+    }
+
+    /// `auth` OK, then the snapshots of the upstream `AccountState`, then the events buffered
+    /// since the client's `auth`; from then on the client is live.
+    private func admit(_ ids: [Int]) async {
         let account = await userData.accountState
         let now = clock.monotonicNanos()
         let wall = Int64(clock.wallMicros() / 1_000)
         state.withLock { s in
-            guard var session = s.sessions[client.id] else { return }
-            client.outbox.sendEvent(authOK(signer: signer, userID: s.userID), nowNanos: now)
-            var snapshots: [UserEvent] = [
-                .positionSnapshot(Array(account.positions.values)), .walletSnapshot(Array(account.wallets.values)),
-                .orderSnapshot(account.openOrders), .fundingOfferSnapshot(Array(account.fundingOffers.values)),
-                .fundingCreditSnapshot(Array(account.fundingCredits.values)), .fundingLoanSnapshot(Array(account.fundingLoans.values)),
-            ]
-            if let balance = account.balance { snapshots.append(.balanceUpdate(balance)) }
-            for event in snapshots + session.buffered where allowed(event, session.filter) {
-                client.outbox.sendPacket(Self.packet(event), wallMillis: wall, nowNanos: now)
+            for id in ids {
+                guard var session = s.sessions[id], !session.live else { continue }
+                session.client.outbox.sendEvent(authOK(name: session.name, permissions: session.permissions, userID: s.userID), nowNanos: now)
+                var snapshots: [UserEvent] = [
+                    .positionSnapshot(Array(account.positions.values)), .walletSnapshot(Array(account.wallets.values)),
+                    .orderSnapshot(account.openOrders), .fundingOfferSnapshot(Array(account.fundingOffers.values)),
+                    .fundingCreditSnapshot(Array(account.fundingCredits.values)), .fundingLoanSnapshot(Array(account.fundingLoans.values)),
+                ]
+                if let balance = account.balance { snapshots.append(.balanceUpdate(balance)) }
+                for event in snapshots + session.buffered where allowed(event, session.filter) {
+                    session.client.outbox.sendPacket(Self.packet(event), wallMillis: wall, nowNanos: now)
+                }
+                session.buffered = []
+                session.live = true
+                s.sessions[id] = session
             }
-            session.buffered = []
-            session.live = true
-            s.sessions[client.id] = session
         }
     }
 
     /// `auth` OK with `caps` for the local key's permissions.
-    private func authOK(signer: SignedRequestVerifier.Signer, userID: Int64?) -> String {
+    private func authOK(name localName: String, permissions: Set<GatewayAccount.Permission>, userID: Int64?) -> String {
         func cap(_ read: Bool, _ write: Bool) -> JSONValue {
             .object(JSONObject([.init(key: "read", value: .number(read ? 1 : 0)), .init(key: "write", value: .number(write ? 1 : 0))]))
         }
-        let trade = signer.permissions.contains(.trade)
-        let funding = signer.permissions.contains(.funding)
+        let trade = permissions.contains(.trade)
+        let funding = permissions.contains(.funding)
         let caps = JSONObject([
             .init(key: "orders", value: cap(true, trade)), .init(key: "account", value: cap(true, false)),
             .init(key: "funding", value: cap(true, funding)), .init(key: "history", value: cap(true, false)),
@@ -112,7 +151,7 @@ final class AccountFanout: Sendable {
         object.append("status", .string("OK"))
         object.append("chanId", .number(0))
         object.append("userId", userID.map { .number(WireNumber($0)) } ?? .null)
-        object.append("auth_id", .string("bfxkit-gateway-\(name)-\(signer.name)"))
+        object.append("auth_id", .string("bfxkit-gateway-\(name)-\(localName)"))
         object.append("caps", .object(caps))
         return JSONValue.object(object).serialized()
     }
@@ -123,6 +162,8 @@ final class AccountFanout: Sendable {
         switch event {
         case .authenticated(let userID, _):
             state.withLock { $0.userID = userID }
+        case .ready:
+            markSynced()
         case .offlineChanges(let report):
             // What happened upstream while the session was down reaches local clients as the
             // ordinary events Bitfinex would have sent (no snapshot is re-sent to them).

@@ -41,6 +41,7 @@ struct GatewayFixture {
         rate: Double = 20,
         restLimits: RESTRateLimits = RESTRateLimits(),
         account: Bool = false,
+        startUserData: Bool = true,
         _ adjust: (inout GatewayConfiguration) -> Void = { _ in }
     ) async throws -> GatewayFixture {
         var simConfig = SimulatorConfiguration()
@@ -67,7 +68,7 @@ struct GatewayFixture {
             let session = UserDataClient(credentials: Keys.upstream,
                                          transport: try WebSocketUserDataTransport(url: simulator.wsURL, rateLimit: ConnectionRateLimit(maxConnections: 100, window: .seconds(15))),
                                          nonceManager: nonces, logger: logger("test.userdata"))
-            try await session.start()
+            if startUserData { try await session.start() }
             userData = session
             accounts = [GatewayAccount(name: "main", rest: signedREST, upstreamCredentials: Keys.upstream,
                                        localKeys: [Keys.trader, Keys.reader], userData: session)]
@@ -110,10 +111,11 @@ struct GatewayFixture {
         rate: Double = 20,
         restLimits: RESTRateLimits = RESTRateLimits(),
         account: Bool = false,
+        startUserData: Bool = true,
         _ adjust: (inout GatewayConfiguration) -> Void = { _ in },
         _ body: (GatewayFixture) async throws -> T
     ) async throws -> T {
-        let fixture = try await start(tick: tick, rate: rate, restLimits: restLimits, account: account, adjust)
+        let fixture = try await start(tick: tick, rate: rate, restLimits: restLimits, account: account, startUserData: startUserData, adjust)
         do {
             let result = try await body(fixture)
             await fixture.shutdown()

@@ -112,3 +112,35 @@ extension GatewayIntegrationTests.WebSocketAuthThroughGateway {
         }
     }
 }
+
+extension GatewayIntegrationTests.WebSocketAuthThroughGateway {
+    /// A local `auth` that arrives before the upstream session has its first snapshots is held,
+    /// then answered with the loaded account: an order the key already had is in the local `os`
+    /// (answering at once would send an empty `os` that no later event corrects).
+    @Test func localAuthBeforeTheFirstUpstreamSyncGetsTheLoadedAccount() async throws {
+        try await GatewayFixture.with(account: true, startUserData: false) { fx in
+            // another program placed an order of the key (signed REST through the gateway)
+            let placed = try await GatewayIntegrationTests.SignedRESTThroughGateway.post(
+                fx.gateway.restURL, path: "auth/w/order/submit", key: GatewayFixture.Keys.trader, nonce: 1,
+                body: "{\"type\":\"EXCHANGE LIMIT\",\"symbol\":\"tBTCUSD\",\"amount\":\"0.001\",\"price\":\"1000\",\"cid\":4343}")
+            #expect(placed.status == 200, "\(placed.body)")
+            let local = try await openLocal(fx)
+            let payload = "AUTH7"
+            let key = GatewayFixture.Keys.trader
+            let sig = BfxSignature.hmacSHA384Hex(secret: key.secret, message: payload)
+            local.send("{\"event\":\"auth\",\"apiKey\":\"\(key.apiKey)\",\"authSig\":\"\(sig)\",\"authNonce\":7,\"authPayload\":\"\(payload)\"}")
+            let fanout = try #require(fx.gateway.fanouts.first)
+            try await waitFor("the local auth registered while the upstream session is not started") { fanout.authenticatedClients == 1 }
+            #expect(!local.pending.contains { $0.contains("\"auth\"") }, "no auth answer before the upstream session synchronised")
+            let session = try #require(fx.userData)
+            try await session.start()
+            let ok = try await local.expect("auth answered after the upstream sync") { $0["event"]?.string == "auth" }
+            #expect(ok["status"]?.string == "OK")
+            #expect(ok["userId"]?.int == 42, "the upstream user id is known by then")
+            let os = try await local.expect("order snapshot") { $0[0]?.int == 0 && $0[1]?.string == "os" }
+            let cids = os[2]?.array?.compactMap { $0[2]?.int } ?? []
+            #expect(cids.contains(4343), "the order placed before the sync is in the snapshot: \(os.serialized())")
+            await local.close()
+        }
+    }
+}
