@@ -79,10 +79,15 @@ extension ConnectionSupervisor {
     // Books ------------------------------------------------------------------
 
     /// A book snapshot: builds the book, makes the channel live, publishes the book.
-    func bookSnapshot(_ member: ChannelState, build: () throws -> OrderBook) {
+    func bookSnapshot(_ member: ChannelState, build: (OrderBook?) throws -> OrderBook) {
         do {
-            let book = try build()
+            let previous = member.core.withBook { $0 }
+            let book = try build(previous)
             member.core.withBook { $0 = book }
+            if book.precision == .raw, book.rawTieOrder != (previous?.rawTieOrder ?? .ascendingID) {
+                logger.notice("raw book: equal prices follow another order than before",
+                              metadata: ["channel": "\(member.spec)", "rawTieOrder": "\(book.rawTieOrder.rawValue)"])
+            }
         } catch {
             malformed(error as? FrameDecodingError ?? FrameDecodingError(reason: .unexpectedShape("book snapshot: \(error)"), offset: 0, frame: []), chanId: member.chanId)
             return

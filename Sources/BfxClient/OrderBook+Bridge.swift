@@ -8,8 +8,11 @@ extension OrderBook {
         return book
     }
 
-    static func bridgeRawSnapshot(_ entries: [RawBookEntry], spec: ChannelSpec) throws -> OrderBook {
+    /// `previous` is the replaced book: its ``OrderBook/rawTieOrder`` is kept when the snapshot is
+    /// consistent with it (a resync does not forget what an earlier snapshot showed).
+    static func bridgeRawSnapshot(_ entries: [RawBookEntry], spec: ChannelSpec, previous: OrderBook?) throws -> OrderBook {
         var book = OrderBook(precision: .raw, funding: spec.isFunding, capacity: Self.capacity(spec))
+        if let previous { book.rawTieOrder = previous.rawTieOrder }
         book.applySnapshot(entries)
         return book
     }

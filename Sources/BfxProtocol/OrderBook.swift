@@ -2,7 +2,8 @@
 /// snapshot plus updates, with the CRC-32 checksum of the interleaved top 25.
 ///
 /// Both sides are kept best-first in pre-reserved sorted arrays: bids by price descending, asks
-/// by price ascending (R0: equal prices by ascending order id). Applying an update is a binary
+/// by price ascending (R0: equal prices in the server's order, ``RawTieOrder``, detected from each
+/// snapshot). Applying an update is a binary
 /// search plus an in-place insert/replace/remove — no allocation while within the reserved
 /// capacity. ``checksum()`` runs the CRC over the number bytes directly (no `String`).
 /// See docs/adr/0003-order-book-and-checksum.md.
@@ -15,8 +16,26 @@ public struct OrderBook: Sendable, Equatable {
         case raw
     }
 
+    /// How R0 orders at one price are ordered (protocol reference §4.4: the server's rule is
+    /// UNVERIFIED; the checksum covers the top 25 orders, so the order of equal prices matters).
+    public enum RawTieOrder: String, Sendable, Hashable, CaseIterable {
+        /// Ascending order id (the official Node library's rule; the default).
+        case ascendingID = "ascending_id"
+        /// Descending order id.
+        case descendingID = "descending_id"
+        /// The order of the last change: a new or changed order goes behind the orders already at
+        /// its price; a snapshot's order is kept as sent.
+        case arrival
+    }
+
     /// Levels or raw orders.
     public let precision: Precision
+    /// R0: how orders at one price are ordered. Each R0 snapshot keeps the current rule when the
+    /// snapshot's order is consistent with it, otherwise adopts the first consistent one of
+    /// ascending id, descending id, arrival (always consistent), so a server using another rule
+    /// than Node's is followed after at most one resync. Set it before applying a snapshot (the
+    /// orders already in the book are not re-sorted).
+    public var rawTieOrder: RawTieOrder = .ascendingID
     /// `true` for funding books (amount < 0 is a bid).
     public let funding: Bool
     /// Bid side, best (highest price) first.
@@ -128,10 +147,39 @@ public struct OrderBook: Sendable, Equatable {
 
     // MARK: R0
 
-    /// Replaces the book with an R0 snapshot.
+    /// Replaces the book with an R0 snapshot, first adopting the ``RawTieOrder`` the snapshot's
+    /// order of equal prices shows (see ``rawTieOrder``).
     public mutating func applySnapshot(_ entries: [RawBookEntry]) {
         removeAll()
+        rawTieOrder = Self.tieOrder(of: entries, current: rawTieOrder, funding: funding)
         for e in entries { apply(e) }
+    }
+
+    /// The rule a snapshot's runs of equal prices (same side, adjacent) are consistent with:
+    /// `current` if it is, else ascending id, descending id, arrival. No tie: `current`.
+    public static func tieOrder(of entries: [RawBookEntry], current: RawTieOrder, funding: Bool) -> RawTieOrder {
+        var ascending = true
+        var descending = true
+        var tie = false
+        var i = 1
+        while i < entries.count {
+            let a = entries[i - 1]
+            let b = entries[i]
+            i += 1
+            guard !a.price.isZero, a.price.double == b.price.double, a.amount.isNegative == b.amount.isNegative else { continue }
+            tie = true
+            if a.orderId > b.orderId { ascending = false } else if a.orderId < b.orderId { descending = false }
+        }
+        guard tie else { return current }
+        let consistent: (RawTieOrder) -> Bool = { order in
+            switch order {
+            case .ascendingID: ascending
+            case .descendingID: descending
+            case .arrival: true
+            }
+        }
+        if consistent(current) { return current }
+        return RawTieOrder.allCases.first(where: consistent) ?? .arrival
     }
 
     /// Applies one R0 update: price > 0 adds/updates the order by id; price == 0 deletes it.
@@ -148,12 +196,16 @@ public struct OrderBook: Sendable, Equatable {
         }
         if e.price.isZero { return removed }
         let level = BookLevel(key: WireNumber(e.orderId), price: e.price, amount: e.amount, count: 1, orderId: e.orderId, period: e.period)
-        if isBid(e.amount) { OrderBook.insertRaw(&bids, level, descending: true) } else { OrderBook.insertRaw(&asks, level, descending: false) }
+        if isBid(e.amount) {
+            OrderBook.insertRaw(&bids, level, descending: true, ties: rawTieOrder)
+        } else {
+            OrderBook.insertRaw(&asks, level, descending: false, ties: rawTieOrder)
+        }
         return true
     }
 
     @inline(__always)
-    static func insertRaw(_ side: inout [BookLevel], _ level: BookLevel, descending: Bool) {
+    static func insertRaw(_ side: inout [BookLevel], _ level: BookLevel, descending: Bool, ties: RawTieOrder) {
         let price = level.priceValue
         let id = level.orderId ?? 0
         var lo = 0
@@ -162,7 +214,13 @@ public struct OrderBook: Sendable, Equatable {
             let mid = (lo + hi) >> 1
             let p = side[mid].priceValue
             let before = descending ? (p > price) : (p < price)
-            if before || (p == price && (side[mid].orderId ?? 0) < id) { lo = mid + 1 } else { hi = mid }
+            let tieBefore: Bool
+            switch ties {
+            case .ascendingID: tieBefore = (side[mid].orderId ?? 0) < id
+            case .descendingID: tieBefore = (side[mid].orderId ?? 0) > id
+            case .arrival: tieBefore = true
+            }
+            if before || (p == price && tieBefore) { lo = mid + 1 } else { hi = mid }
         }
         side.insert(level, at: lo)
     }

@@ -85,10 +85,11 @@ struct Market: Sendable {
         }
     }
 
-    init(symbol: String, seed: UInt64, now: Int64, depth: Int, tradeHistory: Int, candleHistory: Int, ids: inout IdAllocator) {
+    init(symbol: String, seed: UInt64, now: Int64, depth: Int, tradeHistory: Int, candleHistory: Int, ids: inout IdAllocator,
+         rawTies: ProtocolVariants.RawTies = .ascendingID) {
         self.symbol = symbol
         self.isFunding = symbol.hasPrefix("f")
-        self.book = SimBook(symbol: symbol)
+        self.book = SimBook(symbol: symbol, rawTies: rawTies)
         self.rng = SplitMix64(seed: seed, stream: symbol)
         let p = Market.parameters(for: symbol)
         var digits = 0

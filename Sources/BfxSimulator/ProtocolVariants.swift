@@ -72,6 +72,17 @@ public struct ProtocolVariants: Sendable, Equatable {
         case both
     }
 
+    /// How R0 books order orders at one price (the snapshot's order, the `cs` over the top 25).
+    public enum RawTies: String, Sendable, CaseIterable {
+        /// Ascending order id (the official Node library's rule; default).
+        case ascendingID = "ascending_id"
+        /// Descending order id.
+        case descendingID = "descending_id"
+        /// Time priority of the last change: a new order, or one whose size changed, goes behind
+        /// the orders already at its price.
+        case time
+    }
+
     /// `subscribed.subId` echo (default ``SubIdEcho/asSent``).
     public var subId: SubIdEcho = .asSent
     /// `error` event echo of request fields (default ``ErrorEcho/request``).
@@ -90,6 +101,8 @@ public struct ProtocolVariants: Sendable, Equatable {
     public var bulkUpdates: BulkUpdates = .flag
     /// Sequence numbers on `*-req` notifications (default ``RequestSequence/authOnly``).
     public var requestSequence: RequestSequence = .authOnly
+    /// R0 order of equal prices (default ``RawTies/ascendingID``).
+    public var rawTies: RawTies = .ascendingID
 
     /// The defaults (docs/adr/0005).
     public init() {}
@@ -105,6 +118,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         ("conf", ConfSemantics.allCases.map(\.rawValue)),
         ("bulk_updates", BulkUpdates.allCases.map(\.rawValue)),
         ("req_seq", RequestSequence.allCases.map(\.rawValue)),
+        ("r0_ties", RawTies.allCases.map(\.rawValue)),
     ]
 
     /// A variant name or value that is not one of ``names``.
@@ -132,6 +146,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         case "conf": guard let v = ConfSemantics(rawValue: value) else { throw bad }; conf = v
         case "bulk_updates": guard let v = BulkUpdates(rawValue: value) else { throw bad }; bulkUpdates = v
         case "req_seq": guard let v = RequestSequence(rawValue: value) else { throw bad }; requestSequence = v
+        case "r0_ties": guard let v = RawTies(rawValue: value) else { throw bad }; rawTies = v
         default: throw bad
         }
     }

@@ -18,6 +18,9 @@ struct SimBook: Sendable {
         var period: Int
         /// The simulated user owning this order, if any (user orders rest in the public book).
         var ownerUserId: Int?
+        /// When the order was added or last resized (the book's counter): the R0 tie-break of
+        /// ``ProtocolVariants/RawTies/time``.
+        var stamp: Int64 = 0
     }
 
     /// Aggregation key of a P level.
@@ -75,10 +78,16 @@ struct SimBook: Sendable {
     private(set) var rawAsks: [RawOrder] = []
     /// P0...P4.
     private(set) var aggregations: [Aggregation] = Array(repeating: Aggregation(), count: 5)
+    /// R0 order of equal prices (``ProtocolVariants/rawTies``); fixed at creation, the raw arrays
+    /// are sorted by it.
+    let rawTies: ProtocolVariants.RawTies
+    /// The last ``RawOrder/stamp`` given.
+    private var stampCounter: Int64 = 0
 
-    init(symbol: String) {
+    init(symbol: String, rawTies: ProtocolVariants.RawTies = .ascendingID) {
         self.symbol = symbol
         self.isFunding = symbol.hasPrefix("f")
+        self.rawTies = rawTies
     }
 
     /// Significant figures for P0...P4.
@@ -128,6 +137,9 @@ struct SimBook: Sendable {
 
     mutating func add(_ order: RawOrder) {
         guard orders[order.id] == nil, order.size.units > 0 else { return }
+        var order = order
+        stampCounter += 1
+        order.stamp = stampCounter
         orders[order.id] = order
         insertRaw(order)
         for p in 0..<5 { adjustLevel(order, precision: p, countDelta: 1, sizeDelta: order.size) }
@@ -147,8 +159,17 @@ struct SimBook: Sendable {
         if size.units <= 0 { remove(id: id); return }
         var updated = old
         updated.size = size
-        orders[id] = updated
-        replaceRaw(updated)
+        if rawTies == .time {
+            // time priority: a resized order goes behind the others at its price
+            stampCounter += 1
+            updated.stamp = stampCounter
+            orders[id] = updated
+            removeRaw(old)
+            insertRaw(updated)
+        } else {
+            orders[id] = updated
+            replaceRaw(updated)
+        }
         for p in 0..<5 { adjustLevel(old, precision: p, countDelta: 0, sizeDelta: size - old.size) }
     }
 
@@ -200,19 +221,23 @@ struct SimBook: Sendable {
         return (low, nil)
     }
 
-    /// R0 ordering: price priority, then ascending id.
-    private static func rawBefore(_ a: RawOrder, _ b: RawOrder, side: Side) -> Bool {
+    /// R0 ordering: price priority, then period, then the ``rawTies`` rule.
+    private static func rawBefore(_ a: RawOrder, _ b: RawOrder, side: Side, ties: ProtocolVariants.RawTies) -> Bool {
         if a.price != b.price { return side == .bid ? a.price > b.price : a.price < b.price }
         if a.period != b.period { return a.period < b.period }
-        return a.id < b.id
+        switch ties {
+        case .ascendingID: return a.id < b.id
+        case .descendingID: return a.id > b.id
+        case .time: return a.stamp != b.stamp ? a.stamp < b.stamp : a.id < b.id
+        }
     }
 
-    private static func rawIndex(_ list: [RawOrder], _ order: RawOrder) -> Int {
+    private func rawIndex(_ list: [RawOrder], _ order: RawOrder) -> Int {
         var low = 0
         var high = list.count
         while low < high {
             let mid = (low + high) / 2
-            if rawBefore(list[mid], order, side: order.side) { low = mid + 1 } else { high = mid }
+            if SimBook.rawBefore(list[mid], order, side: order.side, ties: rawTies) { low = mid + 1 } else { high = mid }
         }
         return low
     }
@@ -220,11 +245,11 @@ struct SimBook: Sendable {
     private mutating func insertRaw(_ order: RawOrder) {
         switch order.side {
         case .bid:
-            let i = SimBook.rawIndex(rawBids, order)
+            let i = rawIndex(rawBids, order)
             rawBids.insert(order, at: i)
             mark(.bid, lane: 0, index: i)
         case .ask:
-            let i = SimBook.rawIndex(rawAsks, order)
+            let i = rawIndex(rawAsks, order)
             rawAsks.insert(order, at: i)
             mark(.ask, lane: 0, index: i)
         }
@@ -233,11 +258,11 @@ struct SimBook: Sendable {
     private mutating func removeRaw(_ order: RawOrder) {
         switch order.side {
         case .bid:
-            let i = SimBook.rawIndex(rawBids, order)
+            let i = rawIndex(rawBids, order)
             mark(.bid, lane: 0, index: i)
             if i < rawBids.count, rawBids[i].id == order.id { rawBids.remove(at: i) }
         case .ask:
-            let i = SimBook.rawIndex(rawAsks, order)
+            let i = rawIndex(rawAsks, order)
             mark(.ask, lane: 0, index: i)
             if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks.remove(at: i) }
         }
@@ -246,11 +271,11 @@ struct SimBook: Sendable {
     private mutating func replaceRaw(_ order: RawOrder) {
         switch order.side {
         case .bid:
-            let i = SimBook.rawIndex(rawBids, order)
+            let i = rawIndex(rawBids, order)
             mark(.bid, lane: 0, index: i)
             if i < rawBids.count, rawBids[i].id == order.id { rawBids[i] = order }
         case .ask:
-            let i = SimBook.rawIndex(rawAsks, order)
+            let i = rawIndex(rawAsks, order)
             mark(.ask, lane: 0, index: i)
             if i < rawAsks.count, rawAsks[i].id == order.id { rawAsks[i] = order }
         }

@@ -60,7 +60,8 @@ actor SimulatorEngine {
         for symbol in symbols {
             markets[symbol] = Market(
                 symbol: symbol, seed: configuration.seed, now: now, depth: configuration.initialBookDepth,
-                tradeHistory: configuration.tradeHistory, candleHistory: configuration.candleHistory, ids: &ids
+                tradeHistory: configuration.tradeHistory, candleHistory: configuration.candleHistory, ids: &ids,
+                rawTies: configuration.variants.rawTies
             )
         }
         self.markets = markets

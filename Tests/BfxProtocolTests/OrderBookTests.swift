@@ -35,15 +35,49 @@ struct OrderBookTests {
 
     @Test func rawBookRules() {
         var book = OrderBook(precision: .raw)
-        book.applySnapshot([RawBookEntry(orderId: 5, price: 100, amount: 1), RawBookEntry(orderId: 3, price: 100, amount: 2),
-                            RawBookEntry(orderId: 9, price: 101, amount: -1)])
-        #expect(book.bids.map(\.orderId) == [3, 5])  // same price: ascending id
+        book.applySnapshot([RawBookEntry(orderId: 9, price: 101, amount: -1), RawBookEntry(orderId: 3, price: 100, amount: 2)])
+        book.apply(RawBookEntry(orderId: 5, price: 100, amount: 1))
+        #expect(book.bids.map(\.orderId) == [3, 5])  // same price: ascending id (the default)
         book.apply(RawBookEntry(orderId: 5, price: 102, amount: -2))  // moves to the ask side
         #expect(book.bids.map(\.orderId) == [3] && book.asks.map(\.orderId) == [9, 5])
         let r1 = book.apply(RawBookEntry(orderId: 9, price: 0, amount: 1))
         let r2 = book.apply(RawBookEntry(orderId: 77, price: 0, amount: 1))
         #expect(r1 && !r2)
         #expect(book.checksumString() == "3:2:5:-2")
+    }
+
+    /// R0 equal prices (protocol reference §4.4, UNVERIFIED): the snapshot's order shows the
+    /// server's rule; the book keeps a consistent current rule and follows it for updates.
+    @Test func rawTieOrderFollowsTheSnapshot() {
+        func raw(_ id: Int64, _ price: WireNumber, _ amount: WireNumber) -> RawBookEntry { RawBookEntry(orderId: id, price: price, amount: amount) }
+        let ascending = [raw(3, 100, 1), raw(5, 100, 2), raw(8, 101, -1), raw(9, 101, -1)]
+        let descending = [raw(5, 100, 2), raw(3, 100, 1), raw(9, 101, -1), raw(8, 101, -1)]
+        let mixed = [raw(5, 100, 2), raw(3, 100, 1), raw(8, 101, -1), raw(9, 101, -1)]
+        let noTies = [raw(5, 100, 2), raw(9, 101, -1)]
+        #expect(OrderBook.tieOrder(of: ascending, current: .ascendingID, funding: false) == .ascendingID)
+        #expect(OrderBook.tieOrder(of: descending, current: .ascendingID, funding: false) == .descendingID)
+        #expect(OrderBook.tieOrder(of: mixed, current: .ascendingID, funding: false) == .arrival)
+        #expect(OrderBook.tieOrder(of: noTies, current: .descendingID, funding: false) == .descendingID, "no tie: keep")
+        #expect(OrderBook.tieOrder(of: ascending, current: .arrival, funding: false) == .arrival, "consistent: keep")
+        #expect(OrderBook.tieOrder(of: [raw(3, 100, 1), raw(5, 100, -2)], current: .descendingID, funding: false) == .descendingID,
+                "equal prices on different sides are no tie")
+
+        var book = OrderBook(precision: .raw)
+        book.applySnapshot(descending)
+        #expect(book.rawTieOrder == .descendingID)
+        #expect(book.bids.map(\.orderId) == [5, 3] && book.asks.map(\.orderId) == [9, 8])
+        book.apply(raw(4, 100, 1))
+        #expect(book.bids.map(\.orderId) == [5, 4, 3], "new order placed by the adopted rule")
+        #expect(book.checksumString() == "5:2:9:-1:4:1:8:-1:3:1")
+
+        book.applySnapshot(mixed)
+        #expect(book.rawTieOrder == .arrival)
+        #expect(book.bids.map(\.orderId) == [5, 3] && book.asks.map(\.orderId) == [8, 9], "the snapshot's order is kept")
+        book.apply(raw(1, 100, 3))
+        book.apply(raw(5, 100, 1))  // a change: behind the others at its price
+        #expect(book.bids.map(\.orderId) == [3, 1, 5])
+        book.apply(raw(3, 99, 1))   // a price change moves it to its new price
+        #expect(book.bids.map(\.orderId) == [1, 5, 3])
     }
 
     @Test func checksumCoversOnlyTop25AndEquality() {

@@ -163,3 +163,27 @@ struct ProtocolVariantWireTests {
         }
     }
 }
+
+extension ProtocolVariantWireTests {
+    /// `r0_ties`: the order of equal prices in the R0 view (and so in its snapshot and `cs`).
+    @Test(arguments: ProtocolVariants.RawTies.allCases)
+    func rawTiesOrderEqualPrices(ties: ProtocolVariants.RawTies) {
+        var book = SimBook(symbol: "tBTCUSD", rawTies: ties)
+        for id: Int64 in [5, 3, 8] {
+            book.add(SimBook.RawOrder(id: id, price: Fixed(100), size: Fixed(1), side: .bid, period: 0))
+        }
+        book.add(SimBook.RawOrder(id: 4, price: Fixed(101), size: Fixed(1), side: .bid, period: 0))
+        book.resize(id: 5, to: Fixed(2))
+        let ids = book.top(precision: nil, length: 25).bids.compactMap { row -> Int64? in
+            if case .raw(let id) = row.0 { return id }
+            return nil
+        }
+        switch ties {
+        case .ascendingID: #expect(ids == [4, 3, 5, 8])
+        case .descendingID: #expect(ids == [4, 8, 5, 3])
+        case .time: #expect(ids == [4, 3, 8, 5], "added 5, 3, 8; 5 resized last")
+        }
+        book.remove(id: 3)
+        #expect(book.top(precision: nil, length: 25).bids.count == 3, "removal finds the order under every rule")
+    }
+}

@@ -129,6 +129,51 @@ extension WebSocketIntegrationTests {
             await simulator.shutdown()
         }
 
+        /// R0 equal prices in another order than Node's ascending id (§4.4, UNVERIFIED): a
+        /// descending-id server is recognised from the first snapshot (no mismatch at all); a
+        /// time-priority server (a resized order goes behind the others at its price) is learnt
+        /// from the snapshots of at most two resyncs per book, then every checksum matches.
+        @Test(arguments: [ProtocolVariants.RawTies.descendingID, .time])
+        func rawBooksFollowTheServersOrderOfEqualPrices(ties: ProtocolVariants.RawTies) async throws {
+            let simulator = try await Self.simulator { $0.rawTies = ties }
+            let client = try WS.client(WS.configuration(for: simulator))
+            let symbols = ["tBTCUSD", "tETHUSD", "tXRPBTC", "tETHBTC"]
+            var raws: [Subscription] = []
+            for symbol in symbols { raws.append(try await client.subscribe(.rawBook(symbol, length: 25))) }
+            #expect(await WS.converge(raws, simulator))
+            // equal prices in the top 25 (without them the test could not fail)
+            var equalPrices = 0
+            for symbol in symbols {
+                guard let book = await simulator.book(symbol: symbol, prec: "R0", len: 25) else { continue }
+                for side in [book.bids, book.asks] where side.count > 1 {
+                    equalPrices += zip(side, side.dropFirst()).filter { $0.price == $1.price }.count
+                }
+            }
+            #expect(equalPrices > 0)
+            for _ in 0..<400 { await simulator.step(1) }
+            #expect(await WS.converge(raws, simulator))
+            let learnt = client.environment.integrityCounters.checksumMismatches
+            let orders = raws.compactMap { $0.currentBook()?.rawTieOrder }
+            for _ in 0..<200 { await simulator.step(1) }
+            #expect(await WS.converge(raws, simulator))
+            let mismatches = client.environment.integrityCounters.checksumMismatches
+            let verified = await client.snapshot().channels.reduce(0) { $0 + $1.checksumsVerified }
+            #expect(verified > 100, "checksums were compared: \(verified)")
+            switch ties {
+            case .descendingID:
+                #expect(mismatches == 0, "recognised from the first snapshot")
+                #expect(orders.contains(.descendingID) && !orders.contains(.arrival), "\(orders)")
+            default:
+                #expect(learnt <= 2 * raws.count, "learnt within two resyncs per book: \(learnt) mismatches")
+                if orders.allSatisfy({ $0 == .arrival }) {
+                    #expect(mismatches == learnt, "no mismatch once learnt (\(learnt) before, \(mismatches) after)")
+                }
+                #expect(orders.contains(.arrival), "\(orders)")
+            }
+            await client.shutdown()
+            await simulator.shutdown()
+        }
+
         @Test func bookUpdatesBatchedWithoutTheBulkFlagAreAppliedAsUpdates() async throws {
             let simulator = try await Self.simulator { $0.bulkUpdates = .always }
             #expect(try await Self.booksConverge(simulator))
