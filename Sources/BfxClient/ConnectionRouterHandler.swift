@@ -51,7 +51,7 @@ final class ConnectionRouterHandler: ChannelInboundHandler, RemovableChannelHand
             supervisor.bookChecksum(m, server: value)
         case .bookSnapshot(let chanId, let entries, let meta):
             guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
-            supervisor.bookSnapshot(m) { _ in try OrderBook.bridgeSnapshot(entries, spec: m.spec) }
+            supervisor.bookSnapshot(m) { previous in try OrderBook.bridgeSnapshot(entries, spec: m.spec, previous: previous) }
         case .bookUpdate(let chanId, let entry, let meta):
             guard let m = supervisor.member(forChanId: Int(truncatingIfNeeded: chanId), seq: meta.seq) else { return }
             supervisor.bookUpdate(m) { try $0.bridgeApply(entry) }

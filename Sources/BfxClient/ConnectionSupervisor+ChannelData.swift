@@ -88,6 +88,10 @@ extension ConnectionSupervisor {
                 logger.notice("raw book: equal prices follow another order than before",
                               metadata: ["channel": "\(member.spec)", "rawTieOrder": "\(book.rawTieOrder.rawValue)"])
             }
+            if book.funding, book.fundingLevelKey != (previous?.fundingLevelKey ?? .rate) {
+                logger.notice("funding book: levels are keyed by rate and period",
+                              metadata: ["channel": "\(member.spec)", "fundingLevelKey": "\(book.fundingLevelKey.rawValue)"])
+            }
         } catch {
             malformed(error as? FrameDecodingError ?? FrameDecodingError(reason: .unexpectedShape("book snapshot: \(error)"), offset: 0, frame: []), chanId: member.chanId)
             return

@@ -2,8 +2,15 @@ import BfxProtocol
 
 /// How the router builds and updates ``BfxProtocol/OrderBook`` values for a subscription.
 extension OrderBook {
-    static func bridgeSnapshot(_ entries: [BookEntry], spec: ChannelSpec) throws -> OrderBook {
+    /// `previous` is the replaced book: a funding book keeps its level key and period orders
+    /// (a snapshot can only switch them to rate and period, see ``OrderBook/fundingLevelKey``).
+    static func bridgeSnapshot(_ entries: [BookEntry], spec: ChannelSpec, previous: OrderBook?) throws -> OrderBook {
         var book = OrderBook(precision: .aggregated, funding: spec.isFunding, capacity: Self.capacity(spec))
+        if let previous {
+            book.fundingLevelKey = previous.fundingLevelKey
+            book.bidPeriodsDescending = previous.bidPeriodsDescending
+            book.askPeriodsDescending = previous.askPeriodsDescending
+        }
         book.applySnapshot(entries)
         return book
     }

@@ -28,6 +28,15 @@ public struct OrderBook: Sendable, Equatable {
         case arrival
     }
 
+    /// What identifies a level of a funding P book (the server's rule is UNVERIFIED, ADR 0005):
+    /// the rate alone, or the rate and the period (two levels may then share a rate).
+    public enum FundingLevelKey: String, Sendable, Hashable, CaseIterable {
+        /// One level per rate; an update with another period replaces the level (the default).
+        case rate
+        /// One level per rate and period.
+        case ratePeriod = "rate_period"
+    }
+
     /// Levels or raw orders.
     public let precision: Precision
     /// R0: how orders at one price are ordered. Each R0 snapshot keeps the current rule when the
@@ -36,6 +45,15 @@ public struct OrderBook: Sendable, Equatable {
     /// than Node's is followed after at most one resync. Set it before applying a snapshot (the
     /// orders already in the book are not re-sorted).
     public var rawTieOrder: RawTieOrder = .ascendingID
+    /// Funding P books: what identifies a level. A snapshot with two levels of one rate on one
+    /// side switches to ``FundingLevelKey/ratePeriod`` (a rate-keyed server cannot send that);
+    /// otherwise the current key is kept. Set it before applying a snapshot.
+    public var fundingLevelKey: FundingLevelKey = .rate
+    /// Funding P books keyed by rate and period: whether levels of one rate are ordered by
+    /// descending period on the bid side (read from the snapshot; ascending until one shows it).
+    public var bidPeriodsDescending = false
+    /// The same for the ask side.
+    public var askPeriodsDescending = false
     /// `true` for funding books (amount < 0 is a bid).
     public let funding: Bool
     /// Bid side, best (highest price) first.
@@ -89,10 +107,27 @@ public struct OrderBook: Sendable, Equatable {
 
     // MARK: P0–P4
 
-    /// Replaces the book with a P snapshot.
+    /// Replaces the book with a P snapshot (funding: first reading ``fundingLevelKey`` and the
+    /// period order of equal rates from it).
     public mutating func applySnapshot(_ entries: [BookEntry]) {
         removeAll()
+        if funding { readFundingLevels(entries) }
         for e in entries { apply(e) }
+    }
+
+    /// Two adjacent levels of one rate on one side: the server keys levels by rate and period,
+    /// and their order shows the side's period order.
+    mutating func readFundingLevels(_ entries: [BookEntry]) {
+        var i = 1
+        while i < entries.count {
+            let a = entries[i - 1]
+            let b = entries[i]
+            i += 1
+            guard a.count > 0, b.count > 0, a.price.double == b.price.double, a.amount.isNegative == b.amount.isNegative,
+                  let pa = a.period, let pb = b.period, pa != pb else { continue }
+            fundingLevelKey = .ratePeriod
+            if isBid(a.amount) { bidPeriodsDescending = pa > pb } else { askPeriodsDescending = pa > pb }
+        }
     }
 
     /// Applies one P update: count > 0 adds/replaces the level; count == 0 deletes it
@@ -102,6 +137,7 @@ public struct OrderBook: Sendable, Equatable {
     public mutating func apply(_ e: BookEntry) -> Bool {
         let bid = isBid(e.amount)
         let price = e.price.double
+        if funding && fundingLevelKey == .ratePeriod { return applyByRateAndPeriod(e, bid: bid, rate: price) }
         if e.count > 0 {
             let level = BookLevel(key: e.price, price: e.price, amount: e.amount, count: e.count, orderId: nil, period: e.period)
             if bid { OrderBook.upsert(&bids, level, price, descending: true) } else { OrderBook.upsert(&asks, level, price, descending: false) }
@@ -109,6 +145,35 @@ public struct OrderBook: Sendable, Equatable {
         }
         if bid { return OrderBook.remove(&bids, price, descending: true) }
         return OrderBook.remove(&asks, price, descending: false)
+    }
+
+    /// A funding P update when levels are keyed by rate and period.
+    private mutating func applyByRateAndPeriod(_ e: BookEntry, bid: Bool, rate: Double) -> Bool {
+        let period = e.period ?? 0
+        let periodsDescending = bid ? bidPeriodsDescending : askPeriodsDescending
+        func position(_ side: [BookLevel]) -> (index: Int, found: Bool) {
+            var lo = 0
+            var hi = side.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                let p = side[mid].priceValue
+                let q = side[mid].period ?? 0
+                let better = p != rate ? (bid ? p > rate : p < rate) : (periodsDescending ? q > period : q < period)
+                if better { lo = mid + 1 } else { hi = mid }
+            }
+            return (lo, lo < side.count && side[lo].priceValue == rate && (side[lo].period ?? 0) == period)
+        }
+        func update(_ side: inout [BookLevel]) -> Bool {
+            let (i, found) = position(side)
+            if e.count > 0 {
+                let level = BookLevel(key: e.price, price: e.price, amount: e.amount, count: e.count, orderId: nil, period: e.period)
+                if found { side[i] = level } else { side.insert(level, at: i) }
+                return true
+            }
+            if found { side.remove(at: i) }
+            return found
+        }
+        return bid ? update(&bids) : update(&asks)
     }
 
     /// Index of the first level not strictly better than `price`.

@@ -86,10 +86,10 @@ struct Market: Sendable {
     }
 
     init(symbol: String, seed: UInt64, now: Int64, depth: Int, tradeHistory: Int, candleHistory: Int, ids: inout IdAllocator,
-         rawTies: ProtocolVariants.RawTies = .ascendingID) {
+         rawTies: ProtocolVariants.RawTies = .ascendingID, fundingLevels: ProtocolVariants.FundingLevels = .rate) {
         self.symbol = symbol
         self.isFunding = symbol.hasPrefix("f")
-        self.book = SimBook(symbol: symbol, rawTies: rawTies)
+        self.book = SimBook(symbol: symbol, rawTies: rawTies, fundingLevels: fundingLevels)
         self.rng = SplitMix64(seed: seed, stream: symbol)
         let p = Market.parameters(for: symbol)
         var digits = 0
@@ -149,7 +149,8 @@ struct Market: Sendable {
         guard price > 0 else { return }
         let order = SimBook.RawOrder(
             id: ids.order(), price: Fixed(units: price), size: randomSize(), side: side,
-            period: isFunding ? SimBook.fundingPeriod(for: Fixed(units: price)) : 0, ownerUserId: nil
+            period: !isFunding ? 0 : book.fundingLevels == .ratePeriod ? randomPeriod() : SimBook.fundingPeriod(for: Fixed(units: price)),
+            ownerUserId: nil
         )
         book.add(order)
     }

@@ -83,6 +83,15 @@ public struct ProtocolVariants: Sendable, Equatable {
         case time
     }
 
+    /// What identifies a level of a funding P book.
+    public enum FundingLevels: String, Sendable, CaseIterable {
+        /// The rate: one level per rate, its period a function of the rate (default).
+        case rate
+        /// The rate and the period: offers of one rate with different periods are separate
+        /// levels (and the offers get random periods so that happens).
+        case ratePeriod = "rate_period"
+    }
+
     /// `subscribed.subId` echo (default ``SubIdEcho/asSent``).
     public var subId: SubIdEcho = .asSent
     /// `error` event echo of request fields (default ``ErrorEcho/request``).
@@ -103,6 +112,8 @@ public struct ProtocolVariants: Sendable, Equatable {
     public var requestSequence: RequestSequence = .authOnly
     /// R0 order of equal prices (default ``RawTies/ascendingID``).
     public var rawTies: RawTies = .ascendingID
+    /// Funding P level identity (default ``FundingLevels/rate``).
+    public var fundingLevels: FundingLevels = .rate
 
     /// The defaults (docs/adr/0005).
     public init() {}
@@ -119,6 +130,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         ("bulk_updates", BulkUpdates.allCases.map(\.rawValue)),
         ("req_seq", RequestSequence.allCases.map(\.rawValue)),
         ("r0_ties", RawTies.allCases.map(\.rawValue)),
+        ("funding_levels", FundingLevels.allCases.map(\.rawValue)),
     ]
 
     /// A variant name or value that is not one of ``names``.
@@ -147,6 +159,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         case "bulk_updates": guard let v = BulkUpdates(rawValue: value) else { throw bad }; bulkUpdates = v
         case "req_seq": guard let v = RequestSequence(rawValue: value) else { throw bad }; requestSequence = v
         case "r0_ties": guard let v = RawTies(rawValue: value) else { throw bad }; rawTies = v
+        case "funding_levels": guard let v = FundingLevels(rawValue: value) else { throw bad }; fundingLevels = v
         default: throw bad
         }
     }

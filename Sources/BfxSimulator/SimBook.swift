@@ -81,24 +81,29 @@ struct SimBook: Sendable {
     /// R0 order of equal prices (``ProtocolVariants/rawTies``); fixed at creation, the raw arrays
     /// are sorted by it.
     let rawTies: ProtocolVariants.RawTies
+    /// Funding P level identity (``ProtocolVariants/fundingLevels``); fixed at creation.
+    let fundingLevels: ProtocolVariants.FundingLevels
     /// The last ``RawOrder/stamp`` given.
     private var stampCounter: Int64 = 0
 
-    init(symbol: String, rawTies: ProtocolVariants.RawTies = .ascendingID) {
+    init(symbol: String, rawTies: ProtocolVariants.RawTies = .ascendingID, fundingLevels: ProtocolVariants.FundingLevels = .rate) {
         self.symbol = symbol
         self.isFunding = symbol.hasPrefix("f")
         self.rawTies = rawTies
+        self.fundingLevels = fundingLevels
     }
 
     /// Significant figures for P0...P4.
     static func figures(forPrecision precision: Int) -> Int { 5 - precision }
 
     /// The aggregation key of a price at a precision (bids floor, asks ceil, so sides never cross).
-    /// Funding levels are keyed by rate only; their period is a deterministic function of the
-    /// rounded rate (the real server's rule is UNVERIFIED; clients key funding levels by rate).
+    /// Funding levels are keyed by rate only, their period a deterministic function of the
+    /// rounded rate, or with ``ProtocolVariants/FundingLevels/ratePeriod`` by rate and the
+    /// offer's period (the real server's rule is UNVERIFIED).
     func levelKey(price: Fixed, period: Int, side: Side, precision: Int) -> LevelKey {
         let rounded = price.roundedToSignificantFigures(SimBook.figures(forPrecision: precision), up: side == .ask)
-        return LevelKey(price: rounded, period: isFunding ? SimBook.fundingPeriod(for: rounded) : 0)
+        guard isFunding else { return LevelKey(price: rounded, period: 0) }
+        return LevelKey(price: rounded, period: fundingLevels == .ratePeriod ? period : SimBook.fundingPeriod(for: rounded))
     }
 
     /// Period (days) shown for a funding rate level.

@@ -33,6 +33,38 @@ struct OrderBookTests {
         #expect(book.bids.isEmpty)
     }
 
+    /// Funding P level identity (ADR 0005, UNVERIFIED): by rate (an update with another period
+    /// replaces the level) until a snapshot shows two levels of one rate, then by rate and period.
+    @Test func fundingLevelsByRateOrByRateAndPeriod() {
+        var byRate = OrderBook(precision: .aggregated, funding: true)
+        byRate.applySnapshot([BookEntry(price: n("0.0002"), count: 1, amount: n("-100"), period: 2),
+                              BookEntry(price: n("0.0003"), count: 1, amount: n("50"), period: 30)])
+        #expect(byRate.fundingLevelKey == .rate)
+        byRate.apply(BookEntry(price: n("0.0003"), count: 2, amount: n("70"), period: 7))
+        #expect(byRate.asks.map(\.period) == [7], "same rate, other period: the level is replaced")
+
+        var both = OrderBook(precision: .aggregated, funding: true)
+        // bids best-first with descending periods at one rate, asks with ascending ones
+        both.applySnapshot([BookEntry(price: n("0.0002"), count: 1, amount: n("-100"), period: 30),
+                            BookEntry(price: n("0.0002"), count: 1, amount: n("-40"), period: 2),
+                            BookEntry(price: n("0.0003"), count: 1, amount: n("50"), period: 2),
+                            BookEntry(price: n("0.0003"), count: 1, amount: n("20"), period: 7)])
+        #expect(both.fundingLevelKey == .ratePeriod && both.bidPeriodsDescending && !both.askPeriodsDescending)
+        both.apply(BookEntry(price: n("0.0002"), count: 1, amount: n("-5"), period: 10))
+        #expect(both.bids.map(\.period) == [30, 10, 2], "a third period of the rate, in the side's order")
+        both.apply(BookEntry(price: n("0.0003"), count: 1, amount: n("9"), period: 4))
+        #expect(both.asks.map(\.period) == [2, 4, 7])
+        let deleted = both.apply(BookEntry(price: n("0.0002"), count: 0, amount: n("-1"), period: 10))
+        #expect(deleted && both.bids.map(\.period) == [30, 2], "a delete removes that period only")
+        let missing = both.apply(BookEntry(price: n("0.0002"), count: 0, amount: n("-1"), period: 14))
+        #expect(!missing, "no such level")
+        #expect(both.checksumString() == "0.0002:-100:0.0003:50:0.0002:-40:0.0003:9:0.0003:20")
+        var later = OrderBook(precision: .aggregated, funding: true)
+        later.fundingLevelKey = .ratePeriod
+        later.applySnapshot([BookEntry(price: n("0.0002"), count: 1, amount: n("-100"), period: 2)])
+        #expect(later.fundingLevelKey == .ratePeriod, "a snapshot without a shared rate keeps the key")
+    }
+
     @Test func rawBookRules() {
         var book = OrderBook(precision: .raw)
         book.applySnapshot([RawBookEntry(orderId: 9, price: 101, amount: -1), RawBookEntry(orderId: 3, price: 100, amount: 2)])

@@ -187,3 +187,28 @@ extension ProtocolVariantWireTests {
         #expect(book.top(precision: nil, length: 25).bids.count == 3, "removal finds the order under every rule")
     }
 }
+
+extension ProtocolVariantWireTests {
+    /// `funding_levels`: one P level per rate, or one per rate and period.
+    @Test(arguments: ProtocolVariants.FundingLevels.allCases)
+    func fundingLevelsByRateOrByRateAndPeriod(levels: ProtocolVariants.FundingLevels) {
+        var book = SimBook(symbol: "fUSD", fundingLevels: levels)
+        let rate = Fixed(units: 2_000_000)
+        book.add(SimBook.RawOrder(id: 1, price: rate, size: Fixed(100), side: .ask, period: 2))
+        book.add(SimBook.RawOrder(id: 2, price: rate, size: Fixed(50), side: .ask, period: 30))
+        book.add(SimBook.RawOrder(id: 3, price: rate, size: Fixed(10), side: .bid, period: 7))
+        book.add(SimBook.RawOrder(id: 4, price: rate, size: Fixed(20), side: .bid, period: 14))
+        let top = book.top(precision: 0, length: 25)
+        func periods(_ rows: [(SimBook.RowID, SimBook.Row)]) -> [Int?] {
+            rows.map { if case .level(_, let period, _, _) = $0.1 { period } else { nil } }
+        }
+        switch levels {
+        case .rate:
+            #expect(top.asks.count == 1 && top.bids.count == 1, "one level per rate and side")
+            #expect(periods(top.asks) == [SimBook.fundingPeriod(for: rate)])
+        case .ratePeriod:
+            #expect(periods(top.asks) == [2, 30], "asks: ascending period")
+            #expect(periods(top.bids) == [14, 7], "bids: descending period")
+        }
+    }
+}

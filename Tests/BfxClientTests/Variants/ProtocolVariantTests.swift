@@ -174,6 +174,35 @@ extension WebSocketIntegrationTests {
             await simulator.shutdown()
         }
 
+        /// Funding P levels keyed by rate and period (ADR 0005, UNVERIFIED): the client sees two
+        /// levels of one rate in the snapshot, keys its levels the same way, follows each side's
+        /// period order, and its books match the server's with every checksum.
+        @Test func fundingLevelsKeyedByRateAndPeriodAreFollowed() async throws {
+            let simulator = try await Self.simulator { $0.fundingLevels = .ratePeriod }
+            let client = try WS.client(WS.configuration(for: simulator))
+            var books: [Subscription] = []
+            for symbol in ["fUSD", "fBTC"] {
+                for precision: ChannelSpec.Precision in [.p0, .p1] { books.append(try await client.subscribe(.book(symbol, precision: precision, length: 25))) }
+            }
+            #expect(await WS.converge(books, simulator))
+            var shared = 0
+            for symbol in ["fUSD", "fBTC"] {
+                guard let book = await simulator.book(symbol: symbol, prec: "P0", len: 25) else { continue }
+                for side in [book.bids, book.asks] where side.count > 1 {
+                    shared += zip(side, side.dropFirst()).filter { $0.price == $1.price }.count
+                }
+            }
+            #expect(shared > 0, "the simulator's books have rates with several periods")
+            #expect(books.allSatisfy { $0.currentBook()?.fundingLevelKey == .ratePeriod })
+            for _ in 0..<300 { await simulator.step(1) }
+            #expect(await WS.converge(books, simulator))
+            let counters = client.environment.integrityCounters
+            #expect(counters.checksumMismatches + counters.checksumMismatchesObserved == 0)
+            #expect(await client.snapshot().channels.reduce(0) { $0 + $1.checksumsVerified } > 100)
+            await client.shutdown()
+            await simulator.shutdown()
+        }
+
         @Test func bookUpdatesBatchedWithoutTheBulkFlagAreAppliedAsUpdates() async throws {
             let simulator = try await Self.simulator { $0.bulkUpdates = .always }
             #expect(try await Self.booksConverge(simulator))
