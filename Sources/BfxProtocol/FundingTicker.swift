@@ -69,11 +69,9 @@ public struct FundingTicker: Sendable, Hashable {
         let r = try RowReader(value, model: "FundingTicker")
         frr = try r.number(0, "frr")
         bid = try r.number(1, "bid")
-        bidPeriod = try r.int(2, "bidPeriod")
-        bidSize = try r.number(3, "bidSize")
+        (bidPeriod, bidSize) = try Self.periodAndSize(r, at: 2, "bidPeriod")
         ask = try r.number(4, "ask")
-        askPeriod = try r.int(5, "askPeriod")
-        askSize = try r.number(6, "askSize")
+        (askPeriod, askSize) = try Self.periodAndSize(r, at: 5, "askPeriod")
         dailyChange = try r.number(7, "dailyChange")
         dailyChangeRelative = try r.number(8, "dailyChangeRelative")
         lastPrice = try r.number(9, "lastPrice")
@@ -81,6 +79,22 @@ public struct FundingTicker: Sendable, Hashable {
         high = try r.number(11, "high")
         low = try r.number(12, "low")
         frrAmountAvailable = try r.optNumber(15, "frrAmountAvailable")
+    }
+
+    /// Funding periods are whole days, 2 to 120 (1 accepted).
+    static let periods: ClosedRange<Int64> = 1...120
+
+    /// PERIOD and SIZE at `index` and `index + 1`: the reference has a CONFLICT (§3.2), docs and
+    /// the Python library send `…,PERIOD,SIZE`, the Node models read `…,SIZE,PERIOD`. The docs
+    /// order is read unless its PERIOD slot holds no whole number of 1…120 days and the other
+    /// slot does (then the Node order). A size that is itself a whole number of 1…120 cannot be
+    /// told apart and is read in the docs order.
+    static func periodAndSize(_ r: RowReader, at index: Int, _ name: StaticString) throws(FrameDecodingError) -> (Int64, WireNumber) {
+        let first = try r.number(index, name)
+        let second = try r.number(index + 1, "size")
+        if let period = first.int64, periods.contains(period) { return (period, second) }
+        if let period = second.int64, periods.contains(period) { return (period, first) }
+        return (try r.int(index, name), second)
     }
 
     /// The wire row (with `null` placeholders), as the server would send it.

@@ -54,6 +54,8 @@ struct Market: Sendable {
     let symbol: String
     let isFunding: Bool
     var book: SimBook
+    /// Field order of the funding ticker (``ProtocolVariants/fundingTicker``).
+    let fundingTicker: ProtocolVariants.FundingTickerOrder
     var rng: SplitMix64
     /// Units of the 5th significant figure around the initial price (the price step).
     let priceStep: Int64
@@ -86,8 +88,10 @@ struct Market: Sendable {
     }
 
     init(symbol: String, seed: UInt64, now: Int64, depth: Int, tradeHistory: Int, candleHistory: Int, ids: inout IdAllocator,
-         rawTies: ProtocolVariants.RawTies = .ascendingID, fundingLevels: ProtocolVariants.FundingLevels = .rate) {
+         rawTies: ProtocolVariants.RawTies = .ascendingID, fundingLevels: ProtocolVariants.FundingLevels = .rate,
+         fundingTicker: ProtocolVariants.FundingTickerOrder = .docs) {
         self.symbol = symbol
+        self.fundingTicker = fundingTicker
         self.isFunding = symbol.hasPrefix("f")
         self.book = SimBook(symbol: symbol, rawTies: rawTies, fundingLevels: fundingLevels)
         self.rng = SplitMix64(seed: seed, stream: symbol)
@@ -306,11 +310,14 @@ struct Market: Sendable {
         if isFunding {
             w.decimal(lastPrice) // FRR
             w.decimal(bidLevel?.0.price ?? .zero)
+            let node = fundingTicker == .node
+            if node { w.decimal(bidLevel?.1.size ?? .zero) }
             w.int(bidLevel?.0.period ?? 2)
-            w.decimal(bidLevel?.1.size ?? .zero)
+            if !node { w.decimal(bidLevel?.1.size ?? .zero) }
             w.decimal(askLevel?.0.price ?? .zero)
+            if node { w.decimal(askLevel?.1.size ?? .zero) }
             w.int(askLevel?.0.period ?? 2)
-            w.decimal(askLevel?.1.size ?? .zero)
+            if !node { w.decimal(askLevel?.1.size ?? .zero) }
             w.decimal(change)
             w.decimal(relative)
             w.decimal(lastPrice)

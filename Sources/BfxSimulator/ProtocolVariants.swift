@@ -92,6 +92,14 @@ public struct ProtocolVariants: Sendable, Equatable {
         case ratePeriod = "rate_period"
     }
 
+    /// The field order of the funding ticker (reference §3.2, CONFLICT).
+    public enum FundingTickerOrder: String, Sendable, CaseIterable {
+        /// `…,BID,BID_PERIOD,BID_SIZE,ASK,ASK_PERIOD,ASK_SIZE,…` (docs, Python; default).
+        case docs
+        /// `…,BID,BID_SIZE,BID_PERIOD,ASK,ASK_SIZE,ASK_PERIOD,…` (Node models).
+        case node
+    }
+
     /// `subscribed.subId` echo (default ``SubIdEcho/asSent``).
     public var subId: SubIdEcho = .asSent
     /// `error` event echo of request fields (default ``ErrorEcho/request``).
@@ -114,6 +122,8 @@ public struct ProtocolVariants: Sendable, Equatable {
     public var rawTies: RawTies = .ascendingID
     /// Funding P level identity (default ``FundingLevels/rate``).
     public var fundingLevels: FundingLevels = .rate
+    /// Funding ticker field order (default ``FundingTickerOrder/docs``).
+    public var fundingTicker: FundingTickerOrder = .docs
 
     /// The defaults (docs/adr/0005).
     public init() {}
@@ -131,6 +141,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         ("req_seq", RequestSequence.allCases.map(\.rawValue)),
         ("r0_ties", RawTies.allCases.map(\.rawValue)),
         ("funding_levels", FundingLevels.allCases.map(\.rawValue)),
+        ("funding_ticker", FundingTickerOrder.allCases.map(\.rawValue)),
     ]
 
     /// A variant name or value that is not one of ``names``.
@@ -160,6 +171,7 @@ public struct ProtocolVariants: Sendable, Equatable {
         case "req_seq": guard let v = RequestSequence(rawValue: value) else { throw bad }; requestSequence = v
         case "r0_ties": guard let v = RawTies(rawValue: value) else { throw bad }; rawTies = v
         case "funding_levels": guard let v = FundingLevels(rawValue: value) else { throw bad }; fundingLevels = v
+        case "funding_ticker": guard let v = FundingTickerOrder(rawValue: value) else { throw bad }; fundingTicker = v
         default: throw bad
         }
     }

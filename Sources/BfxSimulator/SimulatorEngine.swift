@@ -61,7 +61,8 @@ actor SimulatorEngine {
             markets[symbol] = Market(
                 symbol: symbol, seed: configuration.seed, now: now, depth: configuration.initialBookDepth,
                 tradeHistory: configuration.tradeHistory, candleHistory: configuration.candleHistory, ids: &ids,
-                rawTies: configuration.variants.rawTies, fundingLevels: configuration.variants.fundingLevels
+                rawTies: configuration.variants.rawTies, fundingLevels: configuration.variants.fundingLevels,
+                fundingTicker: configuration.variants.fundingTicker
             )
         }
         self.markets = markets

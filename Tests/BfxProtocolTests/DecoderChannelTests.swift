@@ -90,6 +90,15 @@ struct DecoderChannelTests {
         guard case .fundingTicker(6, let ft, _) = f else { Issue.record("\(f)"); return }
         #expect(ft.frr == n("0.0003447013698630137") && ft.bidPeriod == 30 && ft.askPeriod == 2 && ft.frrAmountAvailable == 2000000)
         #expect(ft.volume == n("154016245.68923837"))
+        // the Node models' order (SIZE before PERIOD, reference §3.2 CONFLICT) is recognised
+        let node = try d.decode("[6,[0.0003447013698630137,0.000316,1682003.0922634401,30,0.00031,223710.45,2,-0.0000198,-0.0599,0.00031,154016245.68923837,0.00035,0.000305,null,null,2000000]]")
+        guard case .fundingTicker(6, let nt, _) = node else { Issue.record("\(node)"); return }
+        #expect(nt == ft, "both orders give the same ticker")
+        // a whole-number size of 1…120 is ambiguous: read in the docs order
+        let ambiguous = try d.decode("[6,[0.0003,0.000316,30,100,0.00031,2,7,0,0,0.00031,1,0.00035,0.000305]]")
+        guard case .fundingTicker(6, let at, _) = ambiguous else { Issue.record("\(ambiguous)"); return }
+        #expect(at.bidPeriod == 30 && at.bidSize == 100 && at.askPeriod == 2 && at.askSize == 7)
+        #expect(throws: FrameDecodingError.self) { _ = try d.decode("[6,[0.0003,0.000316,1.5,2.5,0.00031,2,7,0,0,0.00031,1,0.00035,0.000305]]") }
     }
 
     @Test func trades() throws {

@@ -127,4 +127,25 @@ import Testing
         let fails = Doctor.probeChecks(probe, dialect: ProtocolDialect(), limit: 2000)
         #expect(fails.map(\.passed) == [false, false])
     }
+
+    /// Equal keys in snapshots: R0 order of one price, funding levels sharing a rate, and the
+    /// funding ticker's field order.
+    @Test func equalPricesSharedRatesAndFundingTickerOrder() {
+        func session(_ subscribed: String, _ frames: [String]) -> ProtocolDialect {
+            Self.observe(Self.confAndBook + [(.inbound, subscribed)] + frames.map { (.inbound, $0) })
+        }
+        let raw = #"{"event":"subscribed","channel":"book","chanId":5,"symbol":"tBTCUSD","prec":"R0","subId":"7"}"#
+        #expect(session(raw, [#"[5,[[3,100,1],[5,100,2],[9,101,-1]]]"#]).variants(of: "book.raw.ties") == ["ascending id"])
+        #expect(session(raw, [#"[5,[[5,100,2],[3,100,1],[9,101,-1]]]"#]).variants(of: "book.raw.ties") == ["descending id"])
+        #expect(session(raw, [#"[5,[[5,100,2],[3,100,1],[4,100,1]]]"#]).variants(of: "book.raw.ties") == ["other order"])
+        #expect(session(raw, [#"[5,[[3,100,1],[9,101,-1]]]"#]).variants(of: "book.raw.ties").isEmpty, "no tie, nothing noted")
+        let funding = #"{"event":"subscribed","channel":"book","chanId":6,"symbol":"fUSD","prec":"P0","subId":"8"}"#
+        #expect(session(funding, [#"[6,[[0.0002,30,1,-100],[0.0002,2,1,-40],[0.0003,2,1,50]]]"#]).variants(of: "book.funding.levels") == ["rate and period"])
+        #expect(session(funding, [#"[6,[[0.0002,30,1,-100],[0.0003,2,1,50]]]"#]).variants(of: "book.funding.levels").isEmpty)
+        let ticker = #"{"event":"subscribed","channel":"ticker","chanId":7,"symbol":"fUSD","subId":"9"}"#
+        let docs = session(ticker, [#"[7,[0.0003,0.000316,30,1682003.09,0.00031,2,223710.45,0,0,0.00031,1,0.00035,0.000305,null,null,0]]"#])
+        let node = session(ticker, [#"[7,[0.0003,0.000316,1682003.09,30,0.00031,223710.45,2,0,0,0.00031,1,0.00035,0.000305,null,null,0]]"#])
+        #expect(docs.variants(of: "ticker.funding.order") == ["docs"] && node.variants(of: "ticker.funding.order") == ["node"])
+        #expect(node.differences(from: docs).map(\.point) == ["ticker.funding.order"])
+    }
 }

@@ -212,3 +212,24 @@ extension ProtocolVariantWireTests {
         }
     }
 }
+
+extension ProtocolVariantWireTests {
+    /// `funding_ticker`: PERIOD before SIZE (docs) or after it (Node models), same values.
+    @Test func fundingTickerFieldOrder() throws {
+        func row(_ order: ProtocolVariants.FundingTickerOrder) throws -> [JSONValue] {
+            var ids = IdAllocator(seed: 4)
+            let market = Market(symbol: "fUSD", seed: 4, now: 1_700_000_000_000, depth: 40, tradeHistory: 5, candleHistory: 5,
+                                ids: &ids, fundingTicker: order)
+            var w = WireWriter()
+            market.writeTicker(to: &w)
+            return try #require(try JSONValue.parse(w.text).array)
+        }
+        let docs = try row(.docs)
+        let node = try row(.node)
+        #expect(docs.count == node.count && docs.count >= 13)
+        #expect(docs[2] == node[3] && docs[3] == node[2], "bid period and size swapped")
+        #expect(docs[5] == node[6] && docs[6] == node[5], "ask period and size swapped")
+        #expect(docs[2].int != nil && docs[5].int != nil, "periods are whole days")
+        #expect(Array(docs[7...]) == Array(node[7...]) && Array(docs[..<2]) == Array(node[..<2]) && docs[4] == node[4])
+    }
+}

@@ -91,6 +91,7 @@ struct ProtocolDialectObserver {
     private struct Channel {
         var kind: String
         var symbol: String
+        var prec = ""
         var snapshotSeen = false
         var checksums = 0
         var frames = 0
@@ -185,7 +186,8 @@ struct ProtocolDialectObserver {
                 note("subscribed.subId", "not echoed", known: false)
             }
             if let chanId = value["chanId"]?.int64, let channel = value["channel"]?.string {
-                connection.channels[chanId] = Channel(kind: channel, symbol: value["symbol"]?.string ?? value["key"]?.string ?? "")
+                connection.channels[chanId] = Channel(kind: channel, symbol: value["symbol"]?.string ?? value["key"]?.string ?? "",
+                                                      prec: value["prec"]?.string ?? "")
             }
         case "unsubscribed":
             if let chanId = value["chanId"]?.int64, let channel = connection.channels.removeValue(forKey: chanId) {
@@ -250,12 +252,23 @@ struct ProtocolDialectObserver {
         }
         guard channel.kind == "book" || channel.kind == "ticker", case .array(let payload) = frame[1] else { return }
         if channel.kind == "ticker" {
-            if channel.symbol.hasPrefix("f") { note("ticker.funding.fields", "\(payload.count) fields", known: payload.count == 16) }
+            if channel.symbol.hasPrefix("f") {
+                note("ticker.funding.fields", "\(payload.count) fields", known: payload.count == 16)
+                // PERIOD is a whole number of 1…120 days: before SIZE (docs) or after it (Node)
+                if payload.count >= 7 {
+                    func isPeriod(_ v: JSONValue) -> Bool { v.int64.map { (1...120).contains($0) } ?? false }
+                    let docs = isPeriod(payload[2]) && isPeriod(payload[5])
+                    let node = isPeriod(payload[3]) && isPeriod(payload[6])
+                    if docs != node { note("ticker.funding.order", docs ? "docs" : "node") }
+                }
+            }
             return
         }
         let rows: [[JSONValue]]
         if case .array = payload.first {
-            if channel.snapshotSeen { note("book.update.rows", "several rows in one frame") }
+            if channel.snapshotSeen { note("book.update.rows", "several rows in one frame") } else {
+                noteSnapshotOrder(payload.compactMap(\.array), raw: channel.prec == "R0", funding: channel.symbol.hasPrefix("f"))
+            }
             channel.snapshotSeen = true
             rows = payload.compactMap(\.array)
         } else {
@@ -269,6 +282,34 @@ struct ProtocolDialectObserver {
             }
         }
         note("book.numbers", eNotation ? "e-notation" : "fixed notation")
+    }
+
+    /// What a book snapshot shows of the server's rules for equal keys: R0 orders of one price
+    /// by ascending or descending id, or neither (`book.raw.ties`); funding P levels sharing a
+    /// rate (`book.funding.levels`: `rate and period`). Nothing is noted without equal keys.
+    private mutating func noteSnapshotOrder(_ rows: [[JSONValue]], raw: Bool, funding: Bool) {
+        var ascending = true
+        var descending = true
+        var ties = false
+        var sharedRate = false
+        for (a, b) in zip(rows, rows.dropFirst()) {
+            if raw {
+                // [ID,PRICE,AMOUNT]; funding [ID,PERIOD,RATE,AMOUNT]
+                let priceIndex = funding ? 2 : 1
+                guard a.count > priceIndex + 1, b.count > priceIndex + 1, let pa = a[priceIndex].number?.double, let pb = b[priceIndex].number?.double,
+                      pa == pb, pa != 0, let aa = a[priceIndex + 1].number, let ab = b[priceIndex + 1].number, aa.isNegative == ab.isNegative,
+                      let ia = a[0].int64, let ib = b[0].int64 else { continue }
+                ties = true
+                if ia > ib { ascending = false } else if ia < ib { descending = false }
+            } else if funding {
+                // [RATE,PERIOD,COUNT,AMOUNT]
+                guard a.count >= 4, b.count >= 4, let ra = a[0].number?.double, let rb = b[0].number?.double, ra == rb,
+                      let aa = a[3].number, let ab = b[3].number, aa.isNegative == ab.isNegative else { continue }
+                sharedRate = true
+            }
+        }
+        if ties { note("book.raw.ties", ascending ? "ascending id" : descending ? "descending id" : "other order") }
+        if funding && !raw && sharedRate { note("book.funding.levels", "rate and period") }
     }
 
     private mutating func finishChannel(_ channel: Channel, flags: Int64) {

@@ -203,6 +203,31 @@ extension WebSocketIntegrationTests {
             await simulator.shutdown()
         }
 
+        /// The funding ticker in the Node models' field order (SIZE before PERIOD, §3.2 CONFLICT):
+        /// recognised, every ticker delivered with whole-day periods and the sizes in place.
+        @Test func fundingTickerInNodeFieldOrderIsRecognised() async throws {
+            let simulator = try await Self.simulator { $0.fundingTicker = .node }
+            let client = try WS.client(WS.configuration(for: simulator))
+            let ticker = try await client.subscribe(.ticker("fUSD"))
+            let received = Locked<[FundingTicker]>([])
+            let reader = Task {
+                for await event in ticker.events {
+                    if case .fundingTicker(let t) = event { received.withLock { $0.append(t) } }
+                }
+            }
+            #expect(await eventually { ticker.isLive })
+            for _ in 0..<40 { await simulator.step(1) }
+            #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } >= 5 })
+            let tickers = received.withLock { $0 }
+            let periods: Set<Int64> = [2, 3, 4, 5, 7, 10, 14, 15, 20, 30]
+            #expect(tickers.allSatisfy { periods.contains($0.bidPeriod) && periods.contains($0.askPeriod) }, "\(tickers.prefix(3))")
+            #expect(tickers.allSatisfy { $0.bidSize.int64 == nil || $0.bidSize.int64! > 120 }, "sizes are not periods")
+            #expect(client.environment.integrityCounters.malformedFrames == 0)
+            reader.cancel()
+            await client.shutdown()
+            await simulator.shutdown()
+        }
+
         @Test func bookUpdatesBatchedWithoutTheBulkFlagAreAppliedAsUpdates() async throws {
             let simulator = try await Self.simulator { $0.bulkUpdates = .always }
             #expect(try await Self.booksConverge(simulator))
