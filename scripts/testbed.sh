@@ -46,7 +46,7 @@ BUDGET="${TB_BUDGET_SECONDS:-900}"   # hard bound for the whole run
 case "$MODE" in
   ci)      P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8};  C=${TB_CALLS:-24}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
            GWC=${TB_GW_CALLS:-10}; VC=${TB_VOLUME_CALLS:-105}; PHASES=${TB_PHASES:-direct gateway late volume} ;;
-  full)    P=${TB_PROCESSES:-4}; T=${TB_TASKS:-16}; C=${TB_CALLS:-40}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
+  full)    P=${TB_PROCESSES:-4}; T=${TB_TASKS:-16}; C=${TB_CALLS:-30}; MIN=${TB_MIN_MS:-5}; MAX=${TB_MAX_MS:-40}; FAULTS=1
            GWC=${TB_GW_CALLS:-20}; VC=${TB_VOLUME_CALLS:-105}; PHASES=${TB_PHASES:-direct gateway late volume}
            BUDGET="${TB_BUDGET_SECONDS:-1800}" ;;
   physics) D=${TB_DELAY_MS:-20}; P=${TB_PROCESSES:-2}; T=${TB_TASKS:-8}; C=${TB_CALLS:-5}; MIN=${TB_MIN_MS:-$D}; MAX=${TB_MAX_MS:-$D}; FAULTS=0
@@ -323,7 +323,7 @@ bots() {
   local pids=() h
   for h in "${HOSTS[@]}"; do
     ip netns exec "${NSP}b$h" timeout --kill-after=10 "$BUDGET" \
-      "$BFXRUN" nonce stress --url "http://127.0.0.1:$port" --processes "$p" --tasks "$t" --calls "$c" --store "$STORE" \
+      "$BFXRUN" nonce stress --max-seconds "$BUDGET" --url "http://127.0.0.1:$port" --processes "$p" --tasks "$t" --calls "$c" --store "$STORE" \
       --postgres-url "postgres://bfxkit@127.0.0.1:$pgport/bfxkit" --json --progress 15 "$@" \
       >"$WORK/$phase-b$h.json" 2>"$WORK/$phase-b$h.err" &
     pids+=($!); PIDS+=($!)
@@ -358,7 +358,7 @@ run_gateway() {
   for h in "${HOSTS[@]}"; do
     # Local credentials of this host's gateway; the ledger is the simulator's, for the real key.
     ip netns exec "${NSP}b$h" env BFX_STRESS_API_SECRET="local-secret-b$h" timeout --kill-after=10 "$BUDGET" \
-      "$BFXRUN" nonce stress --url http://127.0.0.1:8766 --api-key "local-b$h" --processes "$P" --tasks "$T" --calls "$GWC" \
+      "$BFXRUN" nonce stress --max-seconds "$BUDGET" --url http://127.0.0.1:8766 --api-key "local-b$h" --processes "$P" --tasks "$T" --calls "$GWC" \
       --store memory --ledger-url http://10.213.0.2:8000 --ledger-key stress-key --timeout 120 --json --progress 15 \
       >"$WORK/gateway-b$h.json" 2>"$WORK/gateway-b$h.err" &
     pids+=($!); PIDS+=($!)
@@ -383,7 +383,7 @@ run_volume() {
   for h in "${HOSTS[@]}"; do
     for k in $(seq "$VK"); do
       ip netns exec "${NSP}b$h" env BFX_STRESS_API_SECRET="vol-secret-$k" timeout --kill-after=10 "$BUDGET" \
-        "$BFXRUN" nonce stress --url http://127.0.0.1:18001 --api-key "vol-key-$k" --tasks "$VT" --calls "$VC" --store "$STORE" \
+        "$BFXRUN" nonce stress --max-seconds "$BUDGET" --url http://127.0.0.1:18001 --api-key "vol-key-$k" --tasks "$VT" --calls "$VC" --store "$STORE" \
         --postgres-url postgres://bfxkit@127.0.0.1:15433/bfxkit --json --progress 0 \
         >"$WORK/volume-b$h-k$k.json" 2>"$WORK/volume-b$h-k$k.err" &
       pids+=($!); PIDS+=($!)

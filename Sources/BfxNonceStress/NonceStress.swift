@@ -146,8 +146,11 @@ public enum NonceStress {
             }
             guard process.terminationStatus == 0,
                   let result = try? JSONDecoder().decode(NonceStressWorkerResult.self, from: Data(line.utf8)) else {
+                let why = process.terminationStatus == 3
+                    ? "worker stopped at its time limit (--max-seconds \(options.maxSeconds)) before finishing; its calls count as failed"
+                    : "worker exited \(process.terminationStatus): \(line.prefix(200))"
                 results.append(NonceStressWorkerResult(succeeded: 0, failed: options.tasks * options.calls, nonceRejected: 0,
-                                                       seconds: 0, firstError: "worker exited \(process.terminationStatus): \(line.prefix(200))"))
+                                                       seconds: 0, firstError: why))
                 continue
             }
             results.append(result)

@@ -39,6 +39,9 @@ public struct NonceStressOptions: Sendable, Codable {
     public var requestTimeout: Double = 15
     /// The nonce manager's `unknownOutcomeQuarantine` in every worker, seconds (0 = off).
     public var unknownOutcomeQuarantine: Double = 0
+    /// Time limit of each worker process, seconds (exit status 3 when reached; its calls then
+    /// count as failed).
+    public var maxSeconds: Int = 600
 
     /// A stress run against `url`: `processes` × `tasks` × `calls` signed calls on one key through `store`.
     public init(url: String, processes: Int = 1, tasks: Int = 64, calls: Int = 10, store: NonceStoreKind = .memory,

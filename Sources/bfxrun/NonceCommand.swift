@@ -195,6 +195,9 @@ struct StressArguments: ParsableArguments {
     var timeout: Double = 15
     @Option(help: "Seconds the key's lane stays held after a call of unknown outcome (transport error or timeout: the request may still arrive late); 0 = off.")
     var quarantine: Double = 0
+    @Option(name: .customLong("max-seconds"),
+            help: "Time limit of each worker process, seconds: one still running then stops, and its calls count as failed (the report says so).")
+    var maxSeconds: Int = 600
 
     func validate() throws {
         guard (1...64).contains(processes) else { throw ValidationError("--processes must be 1...64") }
@@ -206,6 +209,7 @@ struct StressArguments: ParsableArguments {
         guard rateLimitBackoff >= 0, rateLimitBackoff <= 3600 else { throw ValidationError("--rate-limit-backoff must be 0...3600 seconds") }
         guard timeout >= 0.1, timeout <= 600 else { throw ValidationError("--timeout must be 0.1...600 seconds") }
         guard quarantine >= 0, quarantine <= 600 else { throw ValidationError("--quarantine must be 0...600 seconds (0 = off)") }
+        guard (10...86_400).contains(maxSeconds) else { throw ValidationError("--max-seconds must be 10...86400") }
     }
 
     var secret: String {
@@ -221,6 +225,7 @@ struct StressArguments: ParsableArguments {
         options.ledgerKey = ledgerKey
         options.requestTimeout = timeout
         options.unknownOutcomeQuarantine = quarantine
+        options.maxSeconds = maxSeconds
         return options
     }
 
@@ -263,7 +268,7 @@ struct NonceStressCommand: AsyncParsableCommand {
                 var a = ["nonce", "stress-worker", "--url", o.url, "--tasks", "\(o.tasks)", "--calls", "\(o.calls)",
                          "--store", o.store.rawValue, "--api-key", o.apiKey, "--progress", "\(o.progressInterval)",
                          "--rate-limit-backoff", "\(o.rateLimitBackoff)", "--timeout", "\(o.requestTimeout)",
-                         "--quarantine", "\(o.unknownOutcomeQuarantine)"]
+                         "--quarantine", "\(o.unknownOutcomeQuarantine)", "--max-seconds", "\(o.maxSeconds)"]
                 if let p = o.storePath { a += ["--store-path", p] }
                 if let p = o.postgresURL { a += ["--postgres-url", p] }
                 return a
@@ -298,14 +303,12 @@ struct NonceStressWorkerCommand: AsyncParsableCommand {
                                                     shouldDisplay: false)
 
     @OptionGroup var arguments: StressArguments
-    @Option(name: .customLong("max-seconds"), help: "Exit after this long whatever happens.")
-    var maxSeconds: Int = 600
 
     func run() async throws {
         guard let url = arguments.url else { throw ValidationError("--url is required for a worker") }
         // Watchdog: never outlive the parent `nonce stress` (killed or timed out) or the time budget.
         let parent = getppid()
-        let budget = maxSeconds
+        let budget = arguments.maxSeconds
         Task.detached {
             let start = ContinuousClock.now
             while true {

@@ -248,8 +248,8 @@ struct ConfigDecoder {
 
     func rateLimits(_ m: MappingCursor) -> RateLimitConfig {
         var r = RateLimitConfig()
-        r.restPublicPerMinute = m.int("rest_public_per_minute", default: r.restPublicPerMinute, range: 1...10_000)
-        r.restAuthPerMinute = m.int("rest_auth_per_minute", default: r.restAuthPerMinute, range: 1...10_000)
+        r.restPublicPerMinute = m.int("rest_public_per_minute", default: r.restPublicPerMinute, range: 1...1_000_000)
+        r.restAuthPerMinute = m.int("rest_auth_per_minute", default: r.restAuthPerMinute, range: 1...1_000_000)
         r.wsConnectPublicPerMinute = m.int("ws_connect_public_per_minute", default: r.wsConnectPublicPerMinute, range: 1...1000)
         r.wsConnectAuthPer15s = m.int("ws_connect_auth_per_15s", default: r.wsConnectAuthPer15s, range: 1...1000)
         r.endpoints = endpointRateLimits(m)
@@ -268,8 +268,8 @@ struct ConfigDecoder {
         for (path, node) in items {
             let e = reader.mapping(node, path)
             let raw = e.requiredString("path", hint: "an endpoint such as auth/r/orders/hist, or a prefix such as ticker*")
-            let perMinute = e.optionalInt("per_minute", range: 1...10_000)
-            if !e.has("per_minute") { e.missing("per_minute", hint: "requests per minute, 1–10000") }
+            let perMinute = e.optionalInt("per_minute", range: 1...1_000_000)
+            if !e.has("per_minute") { e.missing("per_minute", hint: "requests per minute, 1–1000000") }
             e.finish()
             guard let raw else { continue }  // the path is still checked when per_minute is bad
             let pathNode = e.value("path")
