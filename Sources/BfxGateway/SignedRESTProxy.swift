@@ -1,6 +1,7 @@
 import BfxClient
 import BfxNonce
 import BfxProtocol
+import DequeModule
 import Logging
 import NIOCore
 import Synchronization
@@ -35,7 +36,8 @@ final class SignedRESTProxy: Sendable {
     private let configuration: GatewayConfiguration
     private let clock: any BfxClock
     private let logger: Logger
-    private let audit = Mutex<[GatewayAuditEntry]>([])
+    /// The newest ``auditCapacity`` entries (a deque: dropping the oldest is O(1) per call).
+    private let audit = Mutex<Deque<GatewayAuditEntry>>([])
 
     init(accounts: [GatewayAccount], verifier: SignedRequestVerifier, configuration: GatewayConfiguration,
          clock: any BfxClock, logger: Logger) {
@@ -60,7 +62,7 @@ final class SignedRESTProxy: Sendable {
                 latencyMillis: Double(clock.monotonicNanos() &- start) / 1e6)
             audit.withLock { log in
                 if log.count >= Self.auditCapacity { log.removeFirst(log.count - Self.auditCapacity + 1) }
-                log.append(entry)
+                log.append(entry)  // Deque: removeFirst is O(1), not a move of 2,000 entries per call
             }
             logger.info("gateway signed call", metadata: [
                 "localKey": "\(entry.localKey)", "account": "\(entry.account)", "path": "\(path)", "status": "\(status)",

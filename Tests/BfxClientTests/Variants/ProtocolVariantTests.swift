@@ -216,8 +216,12 @@ extension WebSocketIntegrationTests {
                 }
             }
             #expect(await eventually { ticker.isLive })
-            for _ in 0..<40 { await simulator.step(1) }
-            #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } >= 5 })
+            // bounded: 400 ticks at most, until five tickers arrived
+            for _ in 0..<400 where received.withLock({ $0.count }) < 5 {
+                await simulator.step(1)
+                _ = await eventually(timeout: .milliseconds(50), every: .milliseconds(2)) { received.withLock { $0.count } >= 5 }
+            }
+            #expect(received.withLock { $0.count } >= 5)
             let tickers = received.withLock { $0 }
             let periods: Set<Int64> = [2, 3, 4, 5, 7, 10, 14, 15, 20, 30]
             #expect(tickers.allSatisfy { periods.contains($0.bidPeriod) && periods.contains($0.askPeriod) }, "\(tickers.prefix(3))")
