@@ -6,11 +6,7 @@ extension OrderBook {
     /// (a snapshot can only switch them to rate and period, see ``OrderBook/fundingLevelKey``).
     static func bridgeSnapshot(_ entries: [BookEntry], spec: ChannelSpec, previous: OrderBook?) throws -> OrderBook {
         var book = OrderBook(precision: .aggregated, funding: spec.isFunding, capacity: Self.capacity(spec))
-        if let previous {
-            book.fundingLevelKey = previous.fundingLevelKey
-            book.bidPeriodsDescending = previous.bidPeriodsDescending
-            book.askPeriodsDescending = previous.askPeriodsDescending
-        }
+        if let previous { book.adoptRules(of: previous) }
         book.applySnapshot(entries)
         return book
     }
@@ -19,7 +15,7 @@ extension OrderBook {
     /// consistent with it (a resync does not forget what an earlier snapshot showed).
     static func bridgeRawSnapshot(_ entries: [RawBookEntry], spec: ChannelSpec, previous: OrderBook?) throws -> OrderBook {
         var book = OrderBook(precision: .raw, funding: spec.isFunding, capacity: Self.capacity(spec))
-        if let previous { book.rawTieOrder = previous.rawTieOrder }
+        if let previous { book.adoptRules(of: previous) }
         book.applySnapshot(entries)
         return book
     }

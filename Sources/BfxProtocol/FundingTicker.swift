@@ -84,6 +84,12 @@ public struct FundingTicker: Sendable, Hashable {
     /// Funding periods are whole days, 2 to 120 (1 accepted).
     static let periods: ClosedRange<Int64> = 1...120
 
+    /// Whether a number can be a funding period (a whole number of 1…120 days): how the two
+    /// field orders are told apart, here and in `bfxrun doctor`.
+    public static func isPeriod(_ value: WireNumber) -> Bool {
+        value.int64.map(periods.contains) ?? false
+    }
+
     /// PERIOD and SIZE at `index` and `index + 1`: the reference has a CONFLICT (§3.2), docs and
     /// the Python library send `…,PERIOD,SIZE`, the Node models read `…,SIZE,PERIOD`. The docs
     /// order is read unless its PERIOD slot holds no whole number of 1…120 days and the other
@@ -92,8 +98,8 @@ public struct FundingTicker: Sendable, Hashable {
     static func periodAndSize(_ r: RowReader, at index: Int, _ name: StaticString) throws(FrameDecodingError) -> (Int64, WireNumber) {
         let first = try r.number(index, name)
         let second = try r.number(index + 1, "size")
-        if let period = first.int64, periods.contains(period) { return (period, second) }
-        if let period = second.int64, periods.contains(period) { return (period, first) }
+        if isPeriod(first), let period = first.int64 { return (period, second) }
+        if isPeriod(second), let period = second.int64 { return (period, first) }
         return (try r.int(index, name), second)
     }
 

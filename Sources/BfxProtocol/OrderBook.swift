@@ -72,6 +72,15 @@ public struct OrderBook: Sendable, Equatable {
         asks.reserveCapacity(capacity)
     }
 
+    /// Takes over the server rules `other` has learnt (``rawTieOrder``, ``fundingLevelKey`` and
+    /// the funding period orders), so a resync keeps them; call it before applying a snapshot.
+    public mutating func adoptRules(of other: OrderBook) {
+        rawTieOrder = other.rawTieOrder
+        fundingLevelKey = other.fundingLevelKey
+        bidPeriodsDescending = other.bidPeriodsDescending
+        askPeriodsDescending = other.askPeriodsDescending
+    }
+
     /// Creates an empty book for a `book`/`rawBook` channel kind (`nil` for other kinds).
     public init?(kind: ChannelKind, capacity: Int = 256) {
         switch kind {
@@ -118,16 +127,27 @@ public struct OrderBook: Sendable, Equatable {
     /// Two adjacent levels of one rate on one side: the server keys levels by rate and period,
     /// and their order shows the side's period order.
     mutating func readFundingLevels(_ entries: [BookEntry]) {
-        var i = 1
-        while i < entries.count {
-            let a = entries[i - 1]
-            let b = entries[i]
-            i += 1
+        guard let evidence = Self.sharedRates(in: entries) else { return }
+        fundingLevelKey = .ratePeriod
+        if let descending = evidence.bidPeriodsDescending { bidPeriodsDescending = descending }
+        if let descending = evidence.askPeriodsDescending { askPeriodsDescending = descending }
+    }
+
+    /// What a funding P snapshot shows of level identity: `nil` when no two adjacent levels of
+    /// one side share a rate (a rate-keyed server's snapshot); otherwise each side's period order
+    /// where it has such a pair (the last pair decides). Also what `bfxrun doctor` reports.
+    public static func sharedRates(in entries: [BookEntry]) -> (bidPeriodsDescending: Bool?, askPeriodsDescending: Bool?)? {
+        var found = false
+        var bids: Bool?
+        var asks: Bool?
+        for (a, b) in zip(entries, entries.dropFirst()) {
             guard a.count > 0, b.count > 0, a.price.double == b.price.double, a.amount.isNegative == b.amount.isNegative,
                   let pa = a.period, let pb = b.period, pa != pb else { continue }
-            fundingLevelKey = .ratePeriod
-            if isBid(a.amount) { bidPeriodsDescending = pa > pb } else { askPeriodsDescending = pa > pb }
+            found = true
+            // funding: amount < 0 is a bid
+            if a.amount.isNegative { bids = pa > pb } else { asks = pa > pb }
         }
+        return found ? (bids, asks) : nil
     }
 
     /// Applies one P update: count > 0 adds/replaces the level; count == 0 deletes it
@@ -216,35 +236,38 @@ public struct OrderBook: Sendable, Equatable {
     /// order of equal prices shows (see ``rawTieOrder``).
     public mutating func applySnapshot(_ entries: [RawBookEntry]) {
         removeAll()
-        rawTieOrder = Self.tieOrder(of: entries, current: rawTieOrder, funding: funding)
+        rawTieOrder = Self.tieOrder(of: entries, current: rawTieOrder)
         for e in entries { apply(e) }
     }
 
     /// The rule a snapshot's runs of equal prices (same side, adjacent) are consistent with:
     /// `current` if it is, else ascending id, descending id, arrival. No tie: `current`.
-    public static func tieOrder(of entries: [RawBookEntry], current: RawTieOrder, funding: Bool) -> RawTieOrder {
+    public static func tieOrder(of entries: [RawBookEntry], current: RawTieOrder) -> RawTieOrder {
+        guard let consistent = consistentTieOrders(of: entries) else { return current }
+        return consistent.contains(current) ? current : consistent[0]
+    }
+
+    /// The rules a snapshot's order of equal prices is consistent with, in the order ascending
+    /// id, descending id, arrival (always consistent); `nil` when the snapshot has no two
+    /// adjacent orders of one price on one side (it shows nothing). Also what `bfxrun doctor`
+    /// reports.
+    public static func consistentTieOrders(of entries: [RawBookEntry]) -> [RawTieOrder]? {
         var ascending = true
         var descending = true
         var tie = false
-        var i = 1
-        while i < entries.count {
-            let a = entries[i - 1]
-            let b = entries[i]
-            i += 1
+        for (a, b) in zip(entries, entries.dropFirst()) {
             guard !a.price.isZero, a.price.double == b.price.double, a.amount.isNegative == b.amount.isNegative else { continue }
             tie = true
             if a.orderId > b.orderId { ascending = false } else if a.orderId < b.orderId { descending = false }
         }
-        guard tie else { return current }
-        let consistent: (RawTieOrder) -> Bool = { order in
+        guard tie else { return nil }
+        return RawTieOrder.allCases.filter { order in
             switch order {
             case .ascendingID: ascending
             case .descendingID: descending
             case .arrival: true
             }
         }
-        if consistent(current) { return current }
-        return RawTieOrder.allCases.first(where: consistent) ?? .arrival
     }
 
     /// Applies one R0 update: price > 0 adds/updates the order by id; price == 0 deletes it.

@@ -88,12 +88,11 @@ struct Market: Sendable {
     }
 
     init(symbol: String, seed: UInt64, now: Int64, depth: Int, tradeHistory: Int, candleHistory: Int, ids: inout IdAllocator,
-         rawTies: ProtocolVariants.RawTies = .ascendingID, fundingLevels: ProtocolVariants.FundingLevels = .rate,
-         fundingTicker: ProtocolVariants.FundingTickerOrder = .docs) {
+         variants: ProtocolVariants = ProtocolVariants()) {
         self.symbol = symbol
-        self.fundingTicker = fundingTicker
+        self.fundingTicker = variants.fundingTicker
         self.isFunding = symbol.hasPrefix("f")
-        self.book = SimBook(symbol: symbol, rawTies: rawTies, fundingLevels: fundingLevels)
+        self.book = SimBook(symbol: symbol, rawTies: variants.rawTies, fundingLevels: variants.fundingLevels)
         self.rng = SplitMix64(seed: seed, stream: symbol)
         let p = Market.parameters(for: symbol)
         var digits = 0

@@ -61,8 +61,7 @@ actor SimulatorEngine {
             markets[symbol] = Market(
                 symbol: symbol, seed: configuration.seed, now: now, depth: configuration.initialBookDepth,
                 tradeHistory: configuration.tradeHistory, candleHistory: configuration.candleHistory, ids: &ids,
-                rawTies: configuration.variants.rawTies, fundingLevels: configuration.variants.fundingLevels,
-                fundingTicker: configuration.variants.fundingTicker
+                variants: configuration.variants
             )
         }
         self.markets = markets

@@ -86,12 +86,12 @@ struct OrderBookTests {
         let descending = [raw(5, 100, 2), raw(3, 100, 1), raw(9, 101, -1), raw(8, 101, -1)]
         let mixed = [raw(5, 100, 2), raw(3, 100, 1), raw(8, 101, -1), raw(9, 101, -1)]
         let noTies = [raw(5, 100, 2), raw(9, 101, -1)]
-        #expect(OrderBook.tieOrder(of: ascending, current: .ascendingID, funding: false) == .ascendingID)
-        #expect(OrderBook.tieOrder(of: descending, current: .ascendingID, funding: false) == .descendingID)
-        #expect(OrderBook.tieOrder(of: mixed, current: .ascendingID, funding: false) == .arrival)
-        #expect(OrderBook.tieOrder(of: noTies, current: .descendingID, funding: false) == .descendingID, "no tie: keep")
-        #expect(OrderBook.tieOrder(of: ascending, current: .arrival, funding: false) == .arrival, "consistent: keep")
-        #expect(OrderBook.tieOrder(of: [raw(3, 100, 1), raw(5, 100, -2)], current: .descendingID, funding: false) == .descendingID,
+        #expect(OrderBook.tieOrder(of: ascending, current: .ascendingID) == .ascendingID)
+        #expect(OrderBook.tieOrder(of: descending, current: .ascendingID) == .descendingID)
+        #expect(OrderBook.tieOrder(of: mixed, current: .ascendingID) == .arrival)
+        #expect(OrderBook.tieOrder(of: noTies, current: .descendingID) == .descendingID, "no tie: keep")
+        #expect(OrderBook.tieOrder(of: ascending, current: .arrival) == .arrival, "consistent: keep")
+        #expect(OrderBook.tieOrder(of: [raw(3, 100, 1), raw(5, 100, -2)], current: .descendingID) == .descendingID,
                 "equal prices on different sides are no tie")
 
         var book = OrderBook(precision: .raw)

@@ -218,8 +218,10 @@ extension ProtocolVariantWireTests {
     @Test func fundingTickerFieldOrder() throws {
         func row(_ order: ProtocolVariants.FundingTickerOrder) throws -> [JSONValue] {
             var ids = IdAllocator(seed: 4)
+            var variants = ProtocolVariants()
+            variants.fundingTicker = order
             let market = Market(symbol: "fUSD", seed: 4, now: 1_700_000_000_000, depth: 40, tradeHistory: 5, candleHistory: 5,
-                                ids: &ids, fundingTicker: order)
+                                ids: &ids, variants: variants)
             var w = WireWriter()
             market.writeTicker(to: &w)
             return try #require(try JSONValue.parse(w.text).array)

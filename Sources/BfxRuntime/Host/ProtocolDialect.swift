@@ -256,7 +256,7 @@ struct ProtocolDialectObserver {
                 note("ticker.funding.fields", "\(payload.count) fields", known: payload.count == 16)
                 // PERIOD is a whole number of 1…120 days: before SIZE (docs) or after it (Node)
                 if payload.count >= 7 {
-                    func isPeriod(_ v: JSONValue) -> Bool { v.int64.map { (1...120).contains($0) } ?? false }
+                    func isPeriod(_ v: JSONValue) -> Bool { v.number.map(FundingTicker.isPeriod) ?? false }
                     let docs = isPeriod(payload[2]) && isPeriod(payload[5])
                     let node = isPeriod(payload[3]) && isPeriod(payload[6])
                     if docs != node { note("ticker.funding.order", docs ? "docs" : "node") }
@@ -267,7 +267,7 @@ struct ProtocolDialectObserver {
         let rows: [[JSONValue]]
         if case .array = payload.first {
             if channel.snapshotSeen { note("book.update.rows", "several rows in one frame") } else {
-                noteSnapshotOrder(payload.compactMap(\.array), raw: channel.prec == "R0", funding: channel.symbol.hasPrefix("f"))
+                noteSnapshotOrder(payload, raw: channel.prec == "R0", funding: channel.symbol.hasPrefix("f"))
             }
             channel.snapshotSeen = true
             rows = payload.compactMap(\.array)
@@ -284,32 +284,19 @@ struct ProtocolDialectObserver {
         note("book.numbers", eNotation ? "e-notation" : "fixed notation")
     }
 
-    /// What a book snapshot shows of the server's rules for equal keys: R0 orders of one price
-    /// by ascending or descending id, or neither (`book.raw.ties`); funding P levels sharing a
-    /// rate (`book.funding.levels`: `rate and period`). Nothing is noted without equal keys.
-    private mutating func noteSnapshotOrder(_ rows: [[JSONValue]], raw: Bool, funding: Bool) {
-        var ascending = true
-        var descending = true
-        var ties = false
-        var sharedRate = false
-        for (a, b) in zip(rows, rows.dropFirst()) {
-            if raw {
-                // [ID,PRICE,AMOUNT]; funding [ID,PERIOD,RATE,AMOUNT]
-                let priceIndex = funding ? 2 : 1
-                guard a.count > priceIndex + 1, b.count > priceIndex + 1, let pa = a[priceIndex].number?.double, let pb = b[priceIndex].number?.double,
-                      pa == pb, pa != 0, let aa = a[priceIndex + 1].number, let ab = b[priceIndex + 1].number, aa.isNegative == ab.isNegative,
-                      let ia = a[0].int64, let ib = b[0].int64 else { continue }
-                ties = true
-                if ia > ib { ascending = false } else if ia < ib { descending = false }
-            } else if funding {
-                // [RATE,PERIOD,COUNT,AMOUNT]
-                guard a.count >= 4, b.count >= 4, let ra = a[0].number?.double, let rb = b[0].number?.double, ra == rb,
-                      let aa = a[3].number, let ab = b[3].number, aa.isNegative == ab.isNegative else { continue }
-                sharedRate = true
-            }
+    /// What a book snapshot shows of the server's rules for equal keys, read with the book's own
+    /// rules (`OrderBook.consistentTieOrders`, `OrderBook.sharedRates`): R0 orders of one price by
+    /// ascending or descending id, or neither (`book.raw.ties`); funding P levels sharing a rate
+    /// (`book.funding.levels`: `rate and period`). Nothing is noted without equal keys.
+    private mutating func noteSnapshotOrder(_ rows: [JSONValue], raw: Bool, funding: Bool) {
+        if raw {
+            let entries = rows.compactMap { try? RawBookEntry(row: $0, funding: funding) }
+            guard let consistent = OrderBook.consistentTieOrders(of: entries) else { return }
+            note("book.raw.ties", consistent.contains(.ascendingID) ? "ascending id" : consistent.contains(.descendingID) ? "descending id" : "other order")
+        } else if funding {
+            let entries = rows.compactMap { try? BookEntry(row: $0, funding: true) }
+            if OrderBook.sharedRates(in: entries) != nil { note("book.funding.levels", "rate and period") }
         }
-        if ties { note("book.raw.ties", ascending ? "ascending id" : descending ? "descending id" : "other order") }
-        if funding && !raw && sharedRate { note("book.funding.levels", "rate and period") }
     }
 
     private mutating func finishChannel(_ channel: Channel, flags: Int64) {
