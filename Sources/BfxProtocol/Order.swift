@@ -126,7 +126,9 @@ public struct Order: Sendable, Hashable {
     /// The wire row (with `null` placeholders), as the server would send it.
     public var row: JSONValue {
         var w = RowWriter(count: 32)
-        w.set(0, id)
+        // 0 stands for the null id of a failed `on-req` (no order has id 0): written back as null,
+        // so a row decoded and re-encoded (the gateway's notifications) is the row the server sent
+        w.set(0, id == 0 ? nil : id)
         w.set(1, gid)
         w.set(2, cid)
         w.set(3, symbol)

@@ -23,6 +23,16 @@ struct RoundTripTests {
         }
     }
 
+    /// A failed `on-req` carries an order row with a null id: decoded as id 0, it is written back
+    /// as null (the gateway re-encodes notifications; bots compare them with what Bitfinex sends).
+    @Test func nullOrderIdSurvivesARoundTrip() throws {
+        let row = try JSONValue.parse(#"[null,null,77,"tBTCUSD",null,null,0.01,0.01,"EXCHANGE LIMIT",null,null,null,0,null,null,null,1000,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null]"#)
+        let order = try Order(row: row)
+        #expect(order.id == 0)
+        #expect(order.row[0] == .null && order.row[2] == .number(77))
+        #expect(try Order(row: JSONValue.parse(#"[5,null,77,"tBTCUSD"]"#)).row[0] == .number(5))
+    }
+
     @Test func userEventsRoundTrip() throws {
         let frames: [Frame] = [
             .user(.walletUpdate(Wallet(walletType: "exchange", currency: "USD", balance: 100)), meta: FrameMeta(seq: 3, authSeq: 4)),

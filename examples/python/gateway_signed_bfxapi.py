@@ -158,7 +158,10 @@ class Program:
                             cancelling.pop(oid)
                         rep.ws_input(data[1][:2] + " unknown", cid=cid, order_id=oid)
                     elif mine or data[1] not in ("on-req", "oc-req"):
-                        rep.failure(f"ws {data[1]}", None, f"notification {data[6]}: {data[7]}")
+                        # a notification's text names the cause as REST errors do ("platform in
+                        # maintenance" during a maintenance window: Bitfinex's 20060)
+                        code = next((c for m, c in MESSAGES.items() if m in str(data[7])), None)
+                        rep.failure(f"ws {data[1]}", code, f"notification {data[6]}: {data[7]}")
             finally:
                 original(type_, data)
 
