@@ -1,6 +1,7 @@
 extension FrameDecoder {
     /// Allocation-free decoding of the hottest frames: `[chanId,[p,c,a]]` book/raw-book updates
-    /// (trading and funding), `[chanId,"hb"]` and `[chanId,"cs",n]`, each with optional trailing
+    /// (trading and funding), `[chanId,"hb"]`, `[chanId,"cs",n]` and trading
+    /// `[chanId,"te"|"tu",[id,mts,amount,price]]`, each with optional trailing
     /// SEQ/TIMESTAMP integers. Returns `nil` whenever the input deviates in any way (whitespace,
     /// unknown channel, odd tokens, errors) so the strict general path decides — the fast path
     /// never produces a result the general path would not.
@@ -34,6 +35,21 @@ extension FrameDecoder {
                 guard let raw = integer(buf, &i), let value = FrameDecoder.checksumValue(raw) else { return nil }
                 guard let meta = trailing(buf, &i, channelZero: chanId == 0) else { return nil }
                 return .checksum(chanId: chanId, value: value, meta: meta)
+            }
+            if c1 == UInt8(ascii: "t") && (c2 == UInt8(ascii: "e") || c2 == UInt8(ascii: "u")) {
+                // `[chanId,"te"|"tu",[ID,MTS,AMOUNT,PRICE]]` on a trading trades channel.
+                guard chanId != 0, let state = channels[chanId], state.kind == .trades(funding: false),
+                    comma(buf, &i), i < n, buf[i] == UInt8(ascii: "[")
+                else { return nil }
+                i += 1
+                guard let id = integer(buf, &i), comma(buf, &i), let mts = integer(buf, &i), comma(buf, &i),
+                    let amount = number(buf, &i), comma(buf, &i), let price = number(buf, &i),
+                    i < n, buf[i] == UInt8(ascii: "]")
+                else { return nil }
+                i += 1
+                guard let meta = trailing(buf, &i, channelZero: false) else { return nil }
+                let kind: TradeEventKind = c2 == UInt8(ascii: "e") ? .executed : .updated
+                return .trade(chanId: chanId, kind, Trade(id: id, mts: mts, amount: amount, price: price), meta: meta)
             }
             return nil
         }
