@@ -56,9 +56,12 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // CRC-32 by carry-less multiplication for the book checksum (ADR 0030).
+        .target(name: "CBfxCRC32"),
         .target(
             name: "BfxProtocol",
             dependencies: [
+                "CBfxCRC32",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,5 @@
+internal import CBfxCRC32
+
 /// CRC-32/IEEE 802.3 (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF), the
 /// checksum Bitfinex uses for order books (same as zlib `crc32`, Go `crc32.ChecksumIEEE`).
 ///
@@ -104,6 +106,22 @@ public enum CRC32 {
     @usableFromInline @inline(__always)
     static func update(_ crc: UInt32, byte b: UInt8, table t: UnsafeBufferPointer<UInt32>) -> UInt32 {
         t[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
+    }
+
+    /// Whether ``updateAccelerated(_:_:)`` folds with carry-less multiplication on this CPU
+    /// (x86-64 with PCLMULQDQ and SSE4.1).
+    public static let isAccelerated: Bool = bfx_crc32_fold_available() != 0
+
+    /// The same register as ``update(_:_:)``, folding 16-byte blocks of inputs of 64 bytes or
+    /// more by carry-less multiplication where the CPU has it (see ``isAccelerated``); the tail,
+    /// short inputs and other CPUs use the tables. About 10 times faster on a 25-level book text
+    /// (docs/performance.md). The simulator keeps the table code, so every checksum test compares
+    /// the two implementations.
+    public static func updateAccelerated(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard bytes.count >= 64, isAccelerated, let base = bytes.baseAddress else { return update(crc, bytes) }
+        let folded = bytes.count & ~15
+        let c = bfx_crc32_fold(crc, base.assumingMemoryBound(to: UInt8.self), folded)
+        return update(c, UnsafeRawBufferPointer(rebasing: bytes[folded...]))
     }
 
     /// Finishes a running checksum started at ``initial`` and fed with ``update(_:_:)``: XORs with

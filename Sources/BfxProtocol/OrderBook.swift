@@ -341,8 +341,8 @@ public struct OrderBook: Sendable, Equatable {
     public func checksum() -> Int32 {
         // The `key:amount` bytes of the interleaved top 25 are copied straight from each level's
         // inline storage (read in place through the arrays' buffers, no level copies) into one
-        // stack buffer (50 × (31 + 1 + 31 + 1) bytes at most), then hashed in a single
-        // slicing-by-16 pass.
+        // stack buffer (50 × (31 + 1 + 31 + 1) bytes at most), then hashed in a single pass
+        // (carry-less multiplication where the CPU has it, ADR 0030).
         let depth = OrderBook.checksumDepth
         return withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { buf in
             guard let base = buf.baseAddress else { return 0 }
@@ -367,10 +367,7 @@ public struct OrderBook: Sendable, Equatable {
                 }
             }
             if pos > 0 { pos -= 1 }  // trailing ":"
-            let crc = CRC32.table16.withUnsafeBufferPointer { t -> UInt32 in
-                guard let table = t.baseAddress else { return CRC32.initial }
-                return CRC32.update16(CRC32.initial, UnsafeRawBufferPointer(start: base, count: pos), table: table)
-            }
+            let crc = CRC32.updateAccelerated(CRC32.initial, UnsafeRawBufferPointer(start: base, count: pos))
             return Int32(bitPattern: CRC32.finalize(crc))
         }
     }
