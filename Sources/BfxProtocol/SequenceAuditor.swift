@@ -98,9 +98,15 @@ public struct SequenceAuditor: Sendable, Hashable {
     /// Observes the metadata of a decoded frame (public and auth numbers); returns the first
     /// problem found, or the public outcome.
     public mutating func observe(_ frame: Frame) -> Outcome {
-        let meta = frame.meta
         var isNotification = false
         if case .user(.notification, _) = frame { isNotification = true }
+        return observe(frame.meta, isNotification: isNotification)
+    }
+
+    /// Observes a frame's metadata (``observe(_:)`` without the frame: `isNotification` for
+    /// channel-0 `n` packets).
+    @inlinable
+    public mutating func observe(_ meta: FrameMeta, isNotification: Bool) -> Outcome {
         var result: Outcome = .ignored
         if let s = meta.seq { result = observePublic(s) }
         if let a = meta.authSeq {

@@ -76,6 +76,9 @@ public struct ReplayCheck: Sendable {
     /// Per recorded connection id, its slot in `slots` (mutated in place on the hot path).
     private var connections: [Int: Int] = [:]
     private var slots: [Connection] = []
+    /// The connection of the previous inbound record and its slot (records of one connection
+    /// come in runs: no hashing for those).
+    private var lastConnection: (id: Int, slot: Int)?
     private var tally = Tally()
     private var report: Report {
         get { tally.report }
@@ -96,27 +99,41 @@ public struct ReplayCheck: Sendable {
                 connections[view.connection] = slots.count
                 slots.append(Connection())
             }
+            lastConnection = nil
         case .close:
             if let slot = connections[view.connection] { slots[slot] = Connection() }
+            lastConnection = nil
         case .outbound:
             report.outboundFrames += 1
-            if payload.starts(with: RecordLine.redactionMarker.utf8) { report.redactedFrames += 1 }
+            if Self.isRedacted(payload) { report.redactedFrames += 1 }
         case .inbound:
             report.inboundFrames += 1
-            if payload.starts(with: RecordLine.redactionMarker.utf8) {
+            if Self.isRedacted(payload) {
                 report.redactedFrames += 1
                 return
             }
             let slot: Int
-            if let known = connections[view.connection] { slot = known } else {
+            if let last = lastConnection, last.id == view.connection {
+                slot = last.slot
+            } else if let known = connections[view.connection] {
+                slot = known
+            } else {
                 // A recording that starts mid-connection (rotated away) still gets a decoder.
                 slot = slots.count
                 connections[view.connection] = slot
                 slots.append(Connection())
             }
+            lastConnection = (view.connection, slot)
             // Disjoint stored properties: the connection is mutated in place, never copied.
             tally.inbound(payload, connection: view.connection, state: &slots[slot])
         }
+    }
+
+    /// A frame replaced by the redaction marker (JSON frames start with `[` or `{`, the marker
+    /// with `!`: one byte decides for nearly every frame).
+    @inline(__always)
+    static func isRedacted(_ payload: UnsafeRawBufferPointer) -> Bool {
+        payload.first == UInt8(ascii: "!") && payload.starts(with: RecordLine.redactionMarker.utf8)
     }
 }
 
@@ -140,6 +157,29 @@ private struct Tally {
             }
             return
         }
+        // The hot frames of a public session first, each bound once from the decoded value (no
+        // copies of the frame through `chanId`, `meta` and the book's `apply(frame:)`).
+        switch frame {
+        case .bookUpdate(let chanId, let entry, let meta) where chanId != 0:
+            guard let index = channel(chanId, meta, &connection) else { return }
+            books[index]?.apply(entry)
+            return
+        case .rawBookUpdate(let chanId, let entry, let meta) where chanId != 0:
+            guard let index = channel(chanId, meta, &connection) else { return }
+            books[index]?.apply(entry)
+            return
+        case .checksum(let chanId, let value, let meta) where chanId != 0:
+            guard let index = channel(chanId, meta, &connection) else { return }
+            if let computed = books[index]?.checksum() {
+                if computed == value { report.channels[index].checksumsVerified += 1 } else { report.channels[index].checksumMismatches += 1 }
+            }
+            return
+        case .trade(let chanId, _, _, let meta) where chanId != 0, .heartbeat(let chanId, let meta) where chanId != 0:
+            _ = channel(chanId, meta, &connection)
+            return
+        default:
+            break
+        }
         guard let chanId = frame.chanId else {
             if case .event(.subscribed(let event)) = frame { subscribed(event, connection: id, state: &connection) }
             if case .event(.unsubscribed(let event)) = frame { connection.channelIndex[event.chanId] = nil }
@@ -153,15 +193,24 @@ private struct Tally {
         report.channels[index].frames += 1
         audit(frame, index: index, connection: &connection)
         switch frame {
-        case .checksum(_, let value, _):
-            if let computed = books[index]?.checksum() {
-                if computed == value { report.channels[index].checksumsVerified += 1 } else { report.channels[index].checksumMismatches += 1 }
-            }
-        case .bookSnapshot, .bookUpdate, .bookUpdates, .rawBookSnapshot, .rawBookUpdate, .rawBookUpdates:
+        case .bookSnapshot, .bookUpdates, .rawBookSnapshot, .rawBookUpdates:
             books[index]?.apply(frame: frame)
         default:
             break
         }
+    }
+
+    /// A data frame of a public channel: counted on its channel and audited. Returns the
+    /// channel's index (`nil`: a chanId this connection did not subscribe, not audited).
+    @inline(__always)
+    mutating func channel(_ chanId: Int64, _ meta: FrameMeta, _ connection: inout Connection) -> Int? {
+        guard let index = connection.channelIndex[chanId] else { return nil }
+        report.channels[index].frames += 1
+        if connection.auditor.observe(meta, isNotification: false).isProblem {
+            report.sequenceProblems += 1
+            report.channels[index].sequenceProblems += 1
+        }
+        return index
     }
 
     mutating func audit(_ frame: Frame, index: Int?, connection: inout Connection) {
