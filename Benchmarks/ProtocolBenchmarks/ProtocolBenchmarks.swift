@@ -1,5 +1,5 @@
-// Benchmarks for the BfxProtocol hot paths: decoding book-update frames, applying them to a
-// 25-level book, computing the checksum, and decoding a mixed, real-shaped stream.
+// Benchmarks for the BfxProtocol hot paths: decoding book-update and trade frames, applying
+// them to a 25-level book, computing the checksum, and decoding a mixed, real-shaped stream.
 // Every benchmark processes one frame (or one checksum) per scaled iteration, so the reported
 // time and malloc counts are per frame.
 import Benchmark
@@ -121,6 +121,25 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         blackHole(book.bids.count)
+    }
+
+    Benchmark("Decode trade frame (te/tu)", configuration: config) { benchmark in
+        // 4096 trades of varied ids, amounts and prices, a third with SEQ: the fast path (ADR 0030).
+        var rng = SplitMix64(seed: 11)
+        let frames: [[UInt8]] = (0..<4096).map { i in
+            let kind = i % 2 == 0 ? "te" : "tu"
+            let amount = "\(rng.int(2) == 0 ? "" : "-")\(rng.int(20)).\(rng.int(99_999_999))"
+            let seq = i % 3 == 0 ? ",\(i)" : ""
+            return Array("[18,\"\(kind)\",[\(1_400_000_000 + i),\(1_796_259_094_604 + i),\(amount),\(7000 + rng.int(500)).\(rng.int(10))]\(seq)]".utf8)
+        }
+        var decoder = Workload.decoder()
+        var i = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let frame = frames[i & 4095]
+            i &+= 1
+            blackHole(frame.withUnsafeBytes { try? decoder.decode($0) })
+        }
     }
 
     Benchmark("Checksum of 25-level book", configuration: Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
