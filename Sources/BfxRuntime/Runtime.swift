@@ -70,6 +70,9 @@ public actor Runtime {
     /// Set when an `exit` alert fired or authentication failed fatally.
     public private(set) var exitRequest: RuntimeExit?
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Teardown steps of the last ``stop()`` that overran `shutdown.step_timeout` and were left
+    /// behind (empty after a clean shutdown).
+    public private(set) var shutdownStepsAbandoned: [String] = []
 
     /// Creates a runtime; nothing starts until `start()`.
     public init(config: RuntimeConfig, options: RuntimeOptions = RuntimeOptions()) {
@@ -138,7 +141,9 @@ public actor Runtime {
     }
 
     /// Graceful stop: no new work, drain queued signed calls (bounded by `shutdown.drain_timeout`),
-    /// unsubscribe, close, persist nonce state. Idempotent; concurrent callers wait for the first.
+    /// unsubscribe, close, persist nonce state — each of these steps waited for at most
+    /// `shutdown.step_timeout` (an overrun is logged, published and listed in
+    /// ``shutdownStepsAbandoned``). Idempotent; concurrent callers wait for the first.
     public func stop() async {
         switch phase {
         case .stopped: return
@@ -181,30 +186,40 @@ public actor Runtime {
         loops.removeAll()
         for task in workTasks { task.cancel() }
         workTasks.removeAll()
-        await stopUserData()
-        await stopGateway()
+        await step("user-data streams") { await self.stopUserData() }
+        await step("gateway") { await self.stopGateway() }
         if let client = wsClient {
-            for id in channelOrder {
-                guard let entry = channels[id] else { continue }
-                await client.unsubscribe(entry.subscription.id)
-                entry.task.cancel()
+            let subscriptions = channelOrder.compactMap { channels[$0] }
+            for entry in subscriptions { entry.task.cancel() }
+            await step("WebSocket client") {
+                for entry in subscriptions { await client.unsubscribe(entry.subscription.id) }
+                await client.shutdown()
             }
-            await client.shutdown()
         }
         channels.removeAll()
         channelOrder.removeAll()
         wsClient = nil
         stopRecording()
         // Persists the nonce high-water marks (file/postgres stores) and closes sessions.
-        await nonceManager?.shutdown()
+        if let manager = nonceManager { await step("nonce store") { await manager.shutdown() } }
         if let server {
-            await server.stop()
+            await step("HTTP server") { await server.stop() }
             self.server = nil
         }
         if let simulator {
-            await simulator.shutdown()
+            await step("simulator") { await simulator.shutdown() }
             self.simulator = nil
         }
+    }
+
+    /// One teardown step, waited for at most `shutdown.step_timeout`; an overrun is logged,
+    /// published and left behind so the shutdown goes on.
+    private func step(_ name: String, _ work: @escaping @Sendable () async -> Void) async {
+        let limit = config.shutdown.stepTimeout.duration
+        if await BoundedStep.run(limit: limit, clock: options.clock, work) { return }
+        shutdownStepsAbandoned.append(name)
+        logger.error("shutdown step did not finish in time; continuing without it", metadata: ["step": "\(name)", "limit": "\(limit)"])
+        hub.publish(RuntimeEvent(kind: .error, message: "shutdown: \(name) did not finish within \(limit); continuing"))
     }
 
     private func drainNonceQueues(timeout: Duration) async {

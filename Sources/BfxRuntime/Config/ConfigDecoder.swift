@@ -452,6 +452,7 @@ struct ConfigDecoder {
     func shutdown(_ m: MappingCursor) -> ShutdownConfig {
         var s = ShutdownConfig()
         s.drainTimeout = m.duration("drain_timeout", default: s.drainTimeout, range: .seconds(0)...(.seconds(600)))
+        s.stepTimeout = m.duration("step_timeout", default: s.stepTimeout, range: ConfigDuration(milliseconds: 100)...(.seconds(600)))
         m.finish()
         return s
     }

@@ -109,6 +109,7 @@ enum DefaultConfigTemplate {
 
     shutdown:
       drain_timeout: 5s
+      step_timeout: 10s         # each later teardown step; an overrun is logged and left behind
 
     """
 }

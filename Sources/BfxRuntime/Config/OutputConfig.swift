@@ -17,9 +17,14 @@ public struct OutputConfig: Sendable, Hashable, Encodable {
 public struct ShutdownConfig: Sendable, Hashable, Encodable {
     /// Maximum time to drain queued signed calls before closing.
     public var drainTimeout = ConfigDuration.seconds(5)
+    /// Maximum time each later teardown step (user-data streams, gateway, WebSocket client, nonce
+    /// store, servers, simulator) is waited for; a step that overruns is logged and left behind,
+    /// so the process still exits.
+    public var stepTimeout = ConfigDuration.seconds(10)
 
-    /// The values an empty `shutdown:` section means (drain queued signed calls for up to 5 s).
+    /// The values an empty `shutdown:` section means (drain queued signed calls for up to 5 s,
+    /// then at most 10 s per teardown step).
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case drainTimeout = "drain_timeout" }
+    enum CodingKeys: String, CodingKey { case drainTimeout = "drain_timeout", stepTimeout = "step_timeout" }
 }
