@@ -92,20 +92,24 @@ enum Workload {
     }
 }
 
+/// Decodes `frames` round-robin, one frame per scaled iteration (4096 frames).
+func decodeRoundRobin(_ benchmark: Benchmark, _ frames: [[UInt8]]) {
+    var decoder = Workload.decoder()
+    var i = 0
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        let frame = frames[i & 4095]
+        i &+= 1
+        blackHole(frame.withUnsafeBytes { try? decoder.decode($0) })
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .instructions]
     let config = Benchmark.Configuration(metrics: metrics, scalingFactor: .mega, maxDuration: .seconds(5), maxIterations: 1_000_000)
 
     Benchmark("Decode book update frame", configuration: config) { benchmark in
-        var decoder = Workload.decoder()
-        let frames = Workload.updates
-        var i = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let frame = frames[i & 4095]
-            i &+= 1
-            blackHole(frame.withUnsafeBytes { try? decoder.decode($0) })
-        }
+        decodeRoundRobin(benchmark, Workload.updates)
     }
 
     Benchmark("Decode + apply book update (25-level book)", configuration: config) { benchmark in
@@ -132,14 +136,7 @@ let benchmarks: @Sendable () -> Void = {
             let seq = i % 3 == 0 ? ",\(i)" : ""
             return Array("[18,\"\(kind)\",[\(1_400_000_000 + i),\(1_796_259_094_604 + i),\(amount),\(7000 + rng.int(500)).\(rng.int(10))]\(seq)]".utf8)
         }
-        var decoder = Workload.decoder()
-        var i = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let frame = frames[i & 4095]
-            i &+= 1
-            blackHole(frame.withUnsafeBytes { try? decoder.decode($0) })
-        }
+        decodeRoundRobin(benchmark, frames)
     }
 
     Benchmark("Checksum of 25-level book", configuration: Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
@@ -151,14 +148,6 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Decode mixed real-shaped stream", configuration: Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(5))) { benchmark in
-        var decoder = Workload.decoder()
-        let frames = Workload.mixed
-        var i = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let frame = frames[i & 4095]
-            i &+= 1
-            blackHole(frame.withUnsafeBytes { try? decoder.decode($0) })
-        }
+        decodeRoundRobin(benchmark, Workload.mixed)
     }
 }

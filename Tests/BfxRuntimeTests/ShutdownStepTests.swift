@@ -43,14 +43,7 @@ import Testing
     }
 
     @Test func theLimitIsConfigurableAndChecked() throws {
-        let base = """
-        endpoint: simulator
-        keys: [{name: demo}]
-        connections:
-          - name: market
-            channels: [{channel: ticker, symbol: tBTCUSD}]
-        metrics: {enabled: false}
-        """
+        let base = RuntimeVirtualTimeTests.yaml
         #expect(try ConfigLoader.load(yaml: base, file: "a.yaml", environment: [:]).config.shutdown.stepTimeout == .seconds(10))
         let set = try ConfigLoader.load(yaml: base + "\nshutdown: {drain_timeout: 1s, step_timeout: 30s}", file: "b.yaml", environment: [:])
         #expect(set.config.shutdown.stepTimeout == .seconds(30))
