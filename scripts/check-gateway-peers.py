@@ -35,11 +35,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -50,6 +48,9 @@ from typing import Any, Dict, List, Optional, Tuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "peer-bench" / "harness"))
 from common import require_loopback  # noqa: E402
+
+sys.path.insert(0, str(REPO / "scripts"))
+from checklib import Failure, Proc, free_port  # noqa: E402
 
 PROGRAMS = {
     "bitfinex-api-py": REPO / "examples" / "python" / "gateway_market_bfxapi.py",
@@ -65,72 +66,6 @@ def log(msg: str) -> None:
     sys.stderr.flush()
 
 
-class Failure(Exception):
-    """A setup step failed (the run cannot be judged)."""
-
-
-# ------------------------------------------------------------------------------------------------
-# Processes
-# ------------------------------------------------------------------------------------------------
-
-
-class Proc:
-    """A child in its own process group, stdout read line by line on a thread, stderr to a file."""
-
-    def __init__(self, name: str, argv: List[str], workdir: Path, env: Optional[Dict[str, str]] = None) -> None:
-        self.name = name
-        self.argv = argv
-        self.lines: List[str] = []
-        self.stderr_path = workdir / f"{name}.stderr.log"
-        self._stderr = open(self.stderr_path, "w")
-        self.popen = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL,
-                                      text=True, bufsize=1, start_new_session=True, cwd=str(REPO),
-                                      env=env)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_line(self, prefix: str, timeout: float) -> Optional[str]:
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while time.monotonic() < deadline:
-            for line in self.lines[seen:]:
-                if line.startswith(prefix):
-                    return line
-            seen = len(self.lines)
-            if self.popen.poll() is not None and seen == len(self.lines):
-                time.sleep(0.05)  # let the reader catch up once
-                return next((ln for ln in self.lines if ln.startswith(prefix)), None)
-            time.sleep(0.02)
-        return None
-
-    def stderr_tail(self, n: int = 15) -> str:
-        try:
-            return "\n".join(self.stderr_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
-
-    def stop(self, grace: float = 3.0) -> None:
-        """SIGTERM to the child's process group, SIGKILL after `grace` seconds."""
-        if self.popen.poll() is None:
-            for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
-                try:
-                    os.killpg(self.popen.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.popen.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        self._reader.join(timeout=1)
-        self._stderr.close()
-
-
 def http(method: str, url: str, timeout: float = 5.0, body: Optional[bytes] = None) -> Tuple[int, str]:
     require_loopback(url)
     data = (body if body is not None else b"") if method == "POST" else None
@@ -140,13 +75,6 @@ def http(method: str, url: str, timeout: float = 5.0, body: Optional[bytes] = No
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
-
-
-def free_port() -> int:
-    """A port that was free a moment ago (bind port 0, read it, release it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def has_option(bfxrun: str, sub: str, option: str) -> bool:

@@ -37,7 +37,6 @@ stopped at the end, also on failure. Exit status 0 = the gateway run was clean, 
 from __future__ import annotations
 
 import argparse
-import errno
 import hashlib
 import hmac
 import json
@@ -45,7 +44,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +57,9 @@ from typing import Any, Dict, List, Optional, Tuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "peer-bench" / "harness"))
 from common import require_loopback  # noqa: E402
+
+sys.path.insert(0, str(REPO / "scripts"))
+from checklib import Failure, Proc, free_port  # noqa: E402
 
 PROGRAMS = {
     "bfxapi": REPO / "examples" / "python" / "gateway_signed_bfxapi.py",
@@ -85,75 +86,6 @@ def log(msg: str) -> None:
     sys.stderr.flush()
 
 
-class Failure(Exception):
-    """A setup step failed (the run cannot be judged)."""
-
-
-class Proc:
-    """A child in its own process group; stdout read on a thread, stderr to a file."""
-
-    def __init__(self, name: str, argv: List[str], workdir: Path, env: Dict[str, str]) -> None:
-        self.name = name
-        self.lines: List[str] = []
-        self.stderr_path = workdir / f"{name}.stderr.log"
-        self._stderr = open(self.stderr_path, "w")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.popen = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL,
-                                              text=True, bufsize=1, start_new_session=True, cwd=str(REPO), env=env)
-                break
-            except OSError as e:  # "Text file busy" / missing while bfxrun is being rebuilt: wait a little
-                if e.errno not in (errno.ETXTBSY, errno.ENOENT) or time.monotonic() > deadline:
-                    self._stderr.close()
-                    raise Failure(f"cannot start {argv[0]}: {e}") from e
-                time.sleep(1)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_line(self, prefix: str, timeout: float) -> Optional[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if line.startswith(prefix):
-                    return line
-            if self.popen.poll() is not None:
-                time.sleep(0.1)
-                return next((ln for ln in self.lines if ln.startswith(prefix)), None)
-            time.sleep(0.02)
-        return None
-
-    def stderr_text(self) -> str:
-        try:
-            return self.stderr_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def stderr_tail(self, n: int = 15) -> str:
-        return "\n".join(self.stderr_text().splitlines()[-n:])
-
-    def stop(self, grace: float = 3.0) -> None:
-        """SIGTERM to the child's process group, SIGKILL after `grace` seconds."""
-        if self.popen.poll() is None:
-            for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
-                try:
-                    os.killpg(self.popen.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.popen.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        self._reader.join(timeout=1)
-        self._stderr.close()
-
-
 def base_env() -> Dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost,::1"
@@ -171,12 +103,6 @@ def http(method: str, url: str, body: Optional[bytes] = None, headers: Optional[
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ------------------------------------------------------------------------------------------------
