@@ -1,7 +1,12 @@
 /// One decoded WebSocket text frame. `chanId` routes public data; channel 0 is account data.
+///
+/// The cases with large payloads (events, tickers, candles, derivative status, account events —
+/// up to 600 bytes inline) are `indirect`, so a frame is about 150 bytes instead of 641: the hot
+/// frames (book updates, trades, `hb`, `cs`) are copied on every hand-over and stay inline and
+/// allocation-free (ADR 0030).
 public enum Frame: Sendable, Hashable {
     /// An event object (`info`, `subscribed`, `error`, `auth`, …).
-    case event(BfxEvent)
+    indirect case event(BfxEvent)
     /// `[chanId,"hb"]` heartbeat (channel 0 included).
     case heartbeat(chanId: Int64, meta: FrameMeta)
     /// `[chanId,"cs",checksum]` book checksum (signed Int32).
@@ -19,9 +24,9 @@ public enum Frame: Sendable, Hashable {
     /// Several R0 updates in one frame (BULK_UPDATES).
     case rawBookUpdates(chanId: Int64, [RawBookEntry], meta: FrameMeta)
     /// Trading ticker.
-    case ticker(chanId: Int64, Ticker, meta: FrameMeta)
+    indirect case ticker(chanId: Int64, Ticker, meta: FrameMeta)
     /// A ticker update of a funding symbol (`f…`): FRR, bid/ask rates and periods, daily change.
-    case fundingTicker(chanId: Int64, FundingTicker, meta: FrameMeta)
+    indirect case fundingTicker(chanId: Int64, FundingTicker, meta: FrameMeta)
     /// The most recent trades of a trading symbol, sent once right after subscribing (newest first).
     case tradesSnapshot(chanId: Int64, [Trade], meta: FrameMeta)
     /// `te`/`tu` trade.
@@ -33,13 +38,13 @@ public enum Frame: Sendable, Hashable {
     /// Candles snapshot (newest first).
     case candlesSnapshot(chanId: Int64, [Candle], meta: FrameMeta)
     /// Candle update (replace by `mts` or append).
-    case candleUpdate(chanId: Int64, Candle, meta: FrameMeta)
+    indirect case candleUpdate(chanId: Int64, Candle, meta: FrameMeta)
     /// Derivative status.
-    case derivStatus(chanId: Int64, DerivStatus, meta: FrameMeta)
+    indirect case derivStatus(chanId: Int64, DerivStatus, meta: FrameMeta)
     /// Position liquidation events from the `status` channel (`liq:global`).
     case liquidations(chanId: Int64, [Liquidation], meta: FrameMeta)
     /// Channel-0 account data.
-    case user(UserEvent, meta: FrameMeta)
+    indirect case user(UserEvent, meta: FrameMeta)
     /// Data for a chanId not in the registry (the whole frame kept verbatim).
     case unknownChannel(chanId: Int64, JSONValue)
     /// A well-formed frame of a shape this version does not know.
