@@ -40,7 +40,15 @@ public struct RecordLine: Sendable, Hashable {
     }
 
     /// Whether the payload is the redaction marker.
-    public var isRedacted: Bool { payload.starts(with: Self.redactionMarker.utf8) }
+    public var isRedacted: Bool { payload.withUnsafeBytes { Self.isRedacted($0) } }
+
+    /// Whether a record's payload bytes are the redaction marker. JSON frames start with `[` or
+    /// `{`, the marker with `!`: one byte decides for nearly every frame (the replay check calls
+    /// this per record).
+    @inline(__always)
+    public static func isRedacted(_ payload: UnsafeRawBufferPointer) -> Bool {
+        payload.first == UInt8(ascii: "!") && payload.starts(with: redactionMarker.utf8)
+    }
 
     /// Appends the record's line (with its trailing `\n`) to `out`. Line breaks inside the
     /// payload become spaces: in JSON they can only be whitespace between tokens.

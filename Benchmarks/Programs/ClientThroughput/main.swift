@@ -26,6 +26,10 @@ if arguments.count > 1, arguments[1] == "checksum" {
         book.apply(BookEntry(price: WireNumber("\(100 + i).\(i * 7 % 100)")!, count: Int64(1 + i % 4), amount: WireNumber("-\(i + 1).\(i * 13 % 1000)")!))
         book.apply(BookEntry(price: WireNumber("\(99 - i).\(i * 3 % 100)")!, count: Int64(1 + i % 3), amount: WireNumber("\(i + 2).\(i * 17 % 1000)")!))
     }
+    /// Nanoseconds per iteration of `n` iterations lasting `d`.
+    func nanos(_ d: Duration, _ n: Int) -> Double {
+        (Double(d.components.attoseconds) / 1e9 + Double(d.components.seconds) * 1e9) / Double(n)
+    }
     let clock = ContinuousClock()
     var acc: Int32 = 0
     let n = 1_000_000
@@ -41,9 +45,9 @@ if arguments.count > 1, arguments[1] == "checksum" {
     let t2 = clock.now
     for _ in 0..<n { foldAcc ^= bytes.withUnsafeBytes { CRC32.updateAccelerated(CRC32.initial, $0) } }
     let d2 = clock.now - t2
-    print("CRC-32 alone over the same \(bytes.count) bytes, tables: \((Double(d1.components.attoseconds) / 1e9 + Double(d1.components.seconds) * 1e9) / Double(n)) ns (\(crcAcc))")
-    print("CRC-32 alone, folded (accelerated: \(CRC32.isAccelerated)): \((Double(d2.components.attoseconds) / 1e9 + Double(d2.components.seconds) * 1e9) / Double(n)) ns (\(foldAcc))")
-    print("checksum of a 25+25 level book: \((Double(d.components.attoseconds) / 1e9 + Double(d.components.seconds) * 1e9) / Double(n)) ns (\(book.checksumString().utf8.count) bytes, \(acc))")
+    print("CRC-32 alone over the same \(bytes.count) bytes, tables: \(nanos(d1, n)) ns (\(crcAcc))")
+    print("CRC-32 alone, folded (accelerated: \(CRC32.isAccelerated)): \(nanos(d2, n)) ns (\(foldAcc))")
+    print("checksum of a 25+25 level book: \(nanos(d, n)) ns (\(book.checksumString().utf8.count) bytes, \(acc))")
     exit(0)
 }
 let seconds = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5

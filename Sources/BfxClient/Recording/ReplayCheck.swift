@@ -105,10 +105,10 @@ public struct ReplayCheck: Sendable {
             lastConnection = nil
         case .outbound:
             report.outboundFrames += 1
-            if Self.isRedacted(payload) { report.redactedFrames += 1 }
+            if RecordLine.isRedacted(payload) { report.redactedFrames += 1 }
         case .inbound:
             report.inboundFrames += 1
-            if Self.isRedacted(payload) {
+            if RecordLine.isRedacted(payload) {
                 report.redactedFrames += 1
                 return
             }
@@ -127,13 +127,6 @@ public struct ReplayCheck: Sendable {
             // Disjoint stored properties: the connection is mutated in place, never copied.
             tally.inbound(payload, connection: view.connection, state: &slots[slot])
         }
-    }
-
-    /// A frame replaced by the redaction marker (JSON frames start with `[` or `{`, the marker
-    /// with `!`: one byte decides for nearly every frame).
-    @inline(__always)
-    static func isRedacted(_ payload: UnsafeRawBufferPointer) -> Bool {
-        payload.first == UInt8(ascii: "!") && payload.starts(with: RecordLine.redactionMarker.utf8)
     }
 }
 
@@ -186,12 +179,11 @@ private struct Tally {
             return
         }
         if chanId == 0 {
-            audit(frame, index: nil, connection: &connection)
+            audit(frame, connection: &connection)
             return
         }
-        guard let index = connection.channelIndex[chanId] else { return }
-        report.channels[index].frames += 1
-        audit(frame, index: index, connection: &connection)
+        // Public channels carry no notifications: their audit needs the metadata only.
+        guard let index = channel(chanId, frame.meta, &connection) else { return }
         switch frame {
         case .bookSnapshot, .bookUpdates, .rawBookSnapshot, .rawBookUpdates:
             books[index]?.apply(frame: frame)
@@ -213,11 +205,9 @@ private struct Tally {
         return index
     }
 
-    mutating func audit(_ frame: Frame, index: Int?, connection: inout Connection) {
-        if connection.auditor.observe(frame).isProblem {
-            report.sequenceProblems += 1
-            if let index { report.channels[index].sequenceProblems += 1 }
-        }
+    /// A channel-0 frame (account data, where `n` notifications are audited differently).
+    mutating func audit(_ frame: Frame, connection: inout Connection) {
+        if connection.auditor.observe(frame).isProblem { report.sequenceProblems += 1 }
     }
 
     mutating func subscribed(_ event: SubscribedEvent, connection id: Int, state: inout Connection) {

@@ -126,10 +126,10 @@ struct ProtocolDialectObserver {
             finishConnection(view.connection)
             connections[view.connection] = nil
         case .outbound:
-            guard !payload.starts(with: RecordLine.redactionMarker.utf8), let value = try? JSONValue.parse(payload) else { return }
+            guard !RecordLine.isRedacted(payload), let value = try? JSONValue.parse(payload) else { return }
             outbound(value, connection: view.connection)
         case .inbound:
-            guard !payload.starts(with: RecordLine.redactionMarker.utf8), let value = try? JSONValue.parse(payload) else { return }
+            guard !RecordLine.isRedacted(payload), let value = try? JSONValue.parse(payload) else { return }
             inbound(value, micros: view.micros, connection: view.connection)
         }
     }
